@@ -13,6 +13,8 @@ class Variable(Tensor):
         name: short name, e.g. ``'kernel'``.
         trainable: whether optimizers update it (sets ``requires_grad``).
         path: full name including the owning layer, e.g. ``'fc1/kernel'``.
+        regularizer: optional callable Tensor -> scalar Tensor, added to the training loss.
+        constraint: optional callable array -> array, applied after each optimizer update.
 
     Example:
         >>> import numpy as np
@@ -22,20 +24,25 @@ class Variable(Tensor):
         array([1., 2., 3.], dtype=float32)
     """
 
-    __slots__ = ("path",)
+    __slots__ = ("path", "_trainable", "regularizer", "constraint")
 
-    def __init__(self, value, name=None, trainable=True, path=None, dtype=None):
+    def __init__(self, value, name=None, trainable=True, path=None, dtype=None,
+                 regularizer=None, constraint=None):
         super().__init__(value, requires_grad=False, dtype=dtype, name=name)
-        self.requires_grad = bool(trainable)
+        self._trainable = self.requires_grad = bool(trainable)
         self.path = path or name
+        self.regularizer = regularizer
+        self.constraint = constraint
 
     @property
     def trainable(self):
-        return self.requires_grad
+        """Whether optimizers update this weight. A frozen layer turns off only
+        ``requires_grad``, so unfreezing it restores each weight's own setting."""
+        return self._trainable
 
     @trainable.setter
     def trainable(self, value):
-        self.requires_grad = bool(value)
+        self._trainable = self.requires_grad = bool(value)
 
     @property
     def value(self):
