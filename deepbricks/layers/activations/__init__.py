@@ -1,0 +1,3 @@
+from deepbricks.layers.activations.activation import Activation
+
+__all__ = ["Activation"]

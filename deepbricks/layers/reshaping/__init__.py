@@ -1,0 +1,3 @@
+from deepbricks.layers.reshaping.flatten import Flatten
+
+__all__ = ["Flatten"]
