@@ -1,0 +1,1 @@
+"""Utilities: data preparation and batching, serialization helpers, seeding and progress."""
