@@ -245,7 +245,11 @@ class Optimizer:
                     f"variables; pass exactly one gradient (or None) per variable."
                 )
         self.build(variables)
-        pairs = [(self._as_array(g, v), v) for g, v in zip(grads, variables, strict=True) if g is not None]
+        pairs = [
+            (self._as_array(g, v), v)
+            for g, v in zip(grads, variables, strict=True)
+            if g is not None
+        ]
         if pairs:
             grads = self._clip([g for g, _ in pairs])
             learning_rate = self.learning_rate
