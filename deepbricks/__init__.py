@@ -1,11 +1,39 @@
-"""deepbricks: a readable deep-learning framework over NumPy with a Keras-3-compatible API."""
+"""deepbricks: a readable deep-learning framework over NumPy with a Keras-3-compatible API.
 
-from deepbricks import backend
+Example:
+    >>> import numpy as np
+    >>> import deepbricks as db
+    >>> model = db.Sequential([db.layers.Dense(10, input_shape=(4,)),
+    ...                        db.layers.Activation('softmax')])
+    >>> model.compile(optimizer='sgd', loss='categorical_crossentropy')
+"""
+
+from deepbricks import backend, ops
 from deepbricks.autograd import Tensor, Variable, enable_grad, no_grad
-from deepbricks import ops
 
 functional = ops
 
+from deepbricks import (  # noqa: E402  (the brick layer stands on the engine above)
+    activations,
+    callbacks,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    utils,
+)
+from deepbricks.layers import Input  # noqa: E402
+from deepbricks.models import Model, Sequential, load_model  # noqa: E402
+
 __version__ = "0.1.0"
 
-__all__ = ["Tensor", "Variable", "backend", "enable_grad", "functional", "no_grad", "ops"]
+__all__ = [
+    "Input", "Model", "Sequential", "Tensor", "Variable", "activations", "backend",
+    "callbacks", "constraints", "enable_grad", "functional", "initializers", "layers",
+    "load_model", "losses", "metrics", "models", "no_grad", "ops", "optimizers",
+    "regularizers", "utils",
+]  # fmt: skip

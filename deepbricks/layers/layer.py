@@ -306,6 +306,7 @@ class Layer:
             self._check_rank(input_shape)
             self.build(input_shape)
             self.built = True
+            self._build_input_shape = input_shape
 
     def __call__(self, inputs, *args, **kwargs):
         if is_symbolic(inputs):
