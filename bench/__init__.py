@@ -1,0 +1,1 @@
+"""Speed of deepbricks against PyTorch on the same workloads (see README)."""
