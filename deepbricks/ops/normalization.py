@@ -1,3 +1,304 @@
-"""(being written)"""
+"""Batch and layer normalisation, each fused into one op with a hand-written backward.
 
-__all__ = []
+Both standardise the input over some axes with the biased variance,
+x_hat = (x - mean) / sqrt(var + epsilon), then scale and shift it: y = gamma * x_hat + beta.
+Batch normalisation takes its statistics over every axis except the channel axis (one mean
+per channel, shared by the whole batch); layer normalisation over the feature axes (one mean
+per sample). A graph of the elementary ops would save a dozen arrays and walk them back one by
+one; the closed-form backward saves x_hat and 1 / sqrt(var + epsilon) only.
+"""
+
+import numpy as np
+
+from deepbricks.autograd import Function
+from deepbricks.autograd.tensor import Tensor
+
+__all__ = ["batch_norm", "batch_norm_inference", "layer_norm"]
+
+
+def _data(x):
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _check_float(op, x):
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(
+            f"{op} expects a floating-point input; received dtype {x.dtype}. "
+            f"Cast it first, e.g. x.astype('float32')."
+        )
+
+
+def _normalize_axes(op, axis, shape):
+    """Sorted non-negative axes from an int or a tuple of ints, checked against ``shape``."""
+    many = isinstance(axis, (tuple, list))
+    axes = tuple(axis) if many else (axis,)
+    ndim = len(shape)
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints. Received: axis={axis}")
+        if not -ndim <= a < ndim:
+            raise ValueError(
+                f"{op}: axis {a} is out of range for an input of shape {shape} (rank {ndim}); "
+                f"use an axis in [{-ndim}, {ndim - 1}]."
+            )
+    positive = sorted(int(a) % ndim for a in axes)
+    if len(set(positive)) != len(positive):
+        raise ValueError(f"{op}: axis lists the same axis twice. Received: axis={axis}")
+    return tuple(positive)
+
+
+def _channel_axis(op, axis, shape):
+    if isinstance(axis, (tuple, list)):
+        raise TypeError(
+            f"{op}: axis must be a single int, the channel axis (-1 for channels-last data). "
+            f"Received: axis={axis}"
+        )
+    return _normalize_axes(op, axis, shape)
+
+
+def _check_param(op, name, p, shape, axes):
+    """Checks that ``p`` (gamma, beta, mean or variance) has the shape of x on ``axes``."""
+    if p is None:
+        return
+    got = np.shape(_data(p))
+    expected = tuple(shape[a] for a in axes)
+    if got != expected:
+        raise ValueError(
+            f"{op}: {name} has shape {got}, expected {expected} (the size of axis "
+            f"{axes[0] if len(axes) == 1 else axes} of the input of shape {shape}). "
+            f"Create it with shape {expected}."
+        )
+
+
+def _broadcastable(p, shape, axes):
+    """A view of ``p`` with ones inserted so that it broadcasts along x's other axes."""
+    if p is None:
+        return None
+    return p.reshape([n if i in axes else 1 for i, n in enumerate(shape)])
+
+
+def _standardize(x, axes, epsilon):
+    """x_hat, mean, var and 1 / sqrt(var + epsilon), the statistics taken over ``axes``."""
+    mean = x.mean(axis=axes, keepdims=True)
+    x_hat = x - mean
+    var = np.square(x_hat).mean(axis=axes, keepdims=True)
+    inv_std = 1.0 / np.sqrt(var + epsilon)
+    x_hat *= inv_std
+    return x_hat, mean, var, inv_std
+
+
+def _scale_shift(x_hat, gamma, beta):
+    y = x_hat if gamma is None else x_hat * gamma
+    if beta is not None:
+        y = y + beta if y is x_hat else np.add(y, beta, out=y)
+    return y
+
+
+class BatchNorm(Function):
+    def __init__(self, axis, epsilon):
+        self.axis, self.epsilon = axis, epsilon
+
+    def forward(self, x, gamma, beta):
+        channel = (self.axis,)
+        self.stat_axes = tuple(a for a in range(x.ndim) if a != self.axis)
+        x_hat, mean, var, self.inv_std = _standardize(x, self.stat_axes, self.epsilon)
+        self.x_hat = x_hat
+        self.gamma = _broadcastable(gamma, x.shape, channel)
+        y = _scale_shift(x_hat, self.gamma, _broadcastable(beta, x.shape, channel))
+        # The statistics leave as extra outputs so the layer can update its moving averages;
+        # the public function hands them out as arrays, so no gradient ever reaches them.
+        return y, mean.reshape(-1), var.reshape(-1)
+
+    def backward(self, gy, _gmean, _gvar):
+        x_hat, axes = self.x_hat, self.stat_axes
+        n = x_hat.size // x_hat.shape[self.axis]
+        gbeta = gy.sum(axis=axes, keepdims=True)
+        ggamma = np.sum(gy * x_hat, axis=axes, keepdims=True)
+        gx = None
+        if self.needs_input_grad[0]:
+            # dx = gamma / std * (gy - mean(gy) - x_hat * mean(gy * x_hat)); gamma is constant
+            # over the averaged axes, so the two means are gbeta / n and ggamma / n.
+            scale = self.inv_std if self.gamma is None else self.gamma * self.inv_std
+            gx = x_hat * (ggamma / n)
+            gx += gbeta / n
+            np.subtract(gy, gx, out=gx)
+            gx *= scale
+        return (
+            gx,
+            ggamma.reshape(-1) if self.needs_input_grad[1] else None,
+            gbeta.reshape(-1) if self.needs_input_grad[2] else None,
+        )
+
+
+def batch_norm(x, gamma=None, beta=None, axis=-1, epsilon=1e-3):
+    """Training-mode batch normalisation with the batch's own statistics.
+
+    mean and var (biased) are taken per channel over every axis except ``axis``:
+    y = gamma * (x - mean) / sqrt(var + epsilon) + beta. The backward pass is the closed form
+    dx = gamma / sqrt(var + epsilon) * (dy - mean(dy) - x_hat * mean(dy * x_hat)).
+
+    Args:
+        x: floating-point Tensor or array, e.g. (N, C) or (N, H, W, C).
+        gamma: scale of shape (C,), or None for no scaling (Keras ``scale=False``).
+        beta: offset of shape (C,), or None for no offset (Keras ``center=False``).
+        axis: the channel axis, -1 for channels-last data.
+        epsilon: added to the variance before the square root (Keras default 1e-3).
+
+    Returns:
+        A tuple ``(y, batch_mean, batch_variance)``: the normalised Tensor of x's shape, and
+        the statistics as plain arrays of shape (C,) for the moving averages
+        (moving = moving * momentum + batch * (1 - momentum)).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = db.Tensor(np.array([[1.0, 10.0], [3.0, 30.0]]))
+        >>> y, mean, var = db.ops.batch_norm(x, epsilon=0.0)
+        >>> y.numpy(), mean, var
+        (array([[-1., -1.],
+               [ 1.,  1.]]), array([ 2., 20.]), array([  1., 100.]))
+    """
+    data = _data(x)
+    _check_float("batch_norm", data)
+    axes = _channel_axis("batch_norm", axis, data.shape)
+    _check_param("batch_norm", "gamma", gamma, data.shape, axes)
+    _check_param("batch_norm", "beta", beta, data.shape, axes)
+    y, mean, var = BatchNorm.apply(x, gamma, beta, axis=axes[0], epsilon=epsilon)
+    return y, mean.data, var.data
+
+
+class BatchNormInference(Function):
+    def __init__(self, axis, epsilon):
+        self.axis, self.epsilon = axis, epsilon
+
+    def forward(self, x, mean, variance, gamma, beta):
+        channel = (self.axis,)
+        mean, variance, gamma, beta = (
+            _broadcastable(p, x.shape, channel) for p in (mean, variance, gamma, beta)
+        )
+        self.inv_std = 1.0 / np.sqrt(variance + self.epsilon)
+        self.scale = self.inv_std if gamma is None else gamma * self.inv_std
+        shift = -mean * self.scale
+        if beta is not None:
+            shift += beta
+        self.x, self.mean, self.gamma = x, mean, gamma
+        y = x * self.scale
+        y += shift
+        return y
+
+    def backward(self, gy):
+        need_x, need_mean, need_var, need_gamma, need_beta = self.needs_input_grad
+        axes = tuple(a for a in range(gy.ndim) if a != self.axis)
+        gx = gmean = gvar = ggamma = gbeta = None
+        if need_x:
+            gx = gy * self.scale
+        if need_mean or need_beta:
+            gbeta = gy.sum(axis=axes, keepdims=True)
+            gmean = (-gbeta * self.scale).reshape(-1) if need_mean else None
+        if need_var or need_gamma:
+            # Centred before the product: sum(gy * x) - mean * sum(gy) would cancel badly in
+            # float32 when the mean is large against the spread.
+            centred_dot = np.sum(gy * (self.x - self.mean), axis=axes, keepdims=True)
+            ggamma = (centred_dot * self.inv_std).reshape(-1) if need_gamma else None
+            if need_var:
+                gamma = 1.0 if self.gamma is None else self.gamma
+                gvar = (centred_dot * gamma * (-0.5 * self.inv_std**3)).reshape(-1)
+        return gx, gmean, gvar, ggamma, gbeta.reshape(-1) if need_beta else None
+
+
+def batch_norm_inference(x, mean, variance, gamma=None, beta=None, axis=-1, epsilon=1e-3):
+    """Batch normalisation with fixed statistics (the moving averages, at inference).
+
+    y = (x - mean) / sqrt(variance + epsilon) * gamma + beta, computed as y = x * scale + shift
+    with scale = gamma / sqrt(variance + epsilon) and shift = beta - mean * scale per channel.
+    Gradients flow to x, gamma and beta, and to mean and variance if they require them.
+
+    Args:
+        x: floating-point Tensor or array with the channels on ``axis``.
+        mean, variance: per-channel statistics of shape (C,).
+        gamma, beta: per-channel scale and offset of shape (C,), or None.
+        axis: the channel axis.
+        epsilon: added to the variance before the square root.
+
+    Returns:
+        The normalised Tensor, x's shape.
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.array([[4.0, 0.0]])
+        >>> db.ops.batch_norm_inference(x, np.array([2.0, 1.0]), np.array([4.0, 1.0]),
+        ...                             epsilon=0.0).numpy()
+        array([[ 1., -1.]])
+    """
+    data = _data(x)
+    _check_float("batch_norm_inference", data)
+    axes = _channel_axis("batch_norm_inference", axis, data.shape)
+    params = {"mean": mean, "variance": variance, "gamma": gamma, "beta": beta}
+    for name, p in params.items():
+        _check_param("batch_norm_inference", name, p, data.shape, axes)
+    return BatchNormInference.apply(x, *params.values(), axis=axes[0], epsilon=epsilon)
+
+
+class LayerNorm(Function):
+    def __init__(self, axes, epsilon):
+        self.axes, self.epsilon = axes, epsilon
+
+    def forward(self, x, gamma, beta):
+        self.x_hat, _, _, self.inv_std = _standardize(x, self.axes, self.epsilon)
+        self.gamma = _broadcastable(gamma, x.shape, self.axes)
+        self.param_shape = tuple(x.shape[a] for a in self.axes)
+        return _scale_shift(self.x_hat, self.gamma, _broadcastable(beta, x.shape, self.axes))
+
+    def backward(self, gy):
+        x_hat, axes, gamma = self.x_hat, self.axes, self.gamma
+        param_axes = tuple(a for a in range(gy.ndim) if a not in axes)
+        gy_x_hat = gy * x_hat
+        ggamma = gbeta = gx = None
+        if self.needs_input_grad[1]:
+            ggamma = gy_x_hat.sum(axis=param_axes).reshape(self.param_shape)
+        if self.needs_input_grad[2]:
+            gbeta = gy.sum(axis=param_axes).reshape(self.param_shape)
+        if self.needs_input_grad[0]:
+            # dx = (g - mean(g) - x_hat * mean(g * x_hat)) / std with g = gy * gamma, the means
+            # over the normalised axes; gamma varies along them, so it stays inside.
+            g = gy
+            if gamma is not None:
+                g = gy * gamma
+                gy_x_hat *= gamma
+            gx = x_hat * gy_x_hat.mean(axis=axes, keepdims=True)
+            gx += g.mean(axis=axes, keepdims=True)
+            np.subtract(g, gx, out=gx)
+            gx *= self.inv_std
+        return gx, ggamma, gbeta
+
+
+def layer_norm(x, gamma=None, beta=None, axis=-1, epsilon=1e-3):
+    """Layer normalisation: each sample standardised over its feature axes.
+
+    mean and var (biased) are taken over ``axis`` separately for every position of the other
+    axes: y = gamma * (x - mean) / sqrt(var + epsilon) + beta, as Keras's LayerNormalization.
+
+    Args:
+        x: floating-point Tensor or array.
+        gamma: scale with the shape of x on ``axis`` (in increasing axis order), or None.
+        beta: offset of the same shape, or None.
+        axis: int or tuple of ints, the axes normalised together (the features).
+        epsilon: added to the variance before the square root (Keras default 1e-3).
+
+    Returns:
+        The normalised Tensor, x's shape.
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> db.ops.layer_norm(np.array([[1.0, 3.0], [10.0, 30.0]]), epsilon=0.0).numpy()
+        array([[-1.,  1.],
+               [-1.,  1.]])
+    """
+    data = _data(x)
+    _check_float("layer_norm", data)
+    axes = _normalize_axes("layer_norm", axis, data.shape)
+    _check_param("layer_norm", "gamma", gamma, data.shape, axes)
+    _check_param("layer_norm", "beta", beta, data.shape, axes)
+    return LayerNorm.apply(x, gamma, beta, axes=axes, epsilon=epsilon)
