@@ -9,8 +9,10 @@ run code, and the tarball is read in place, without extracting it.
 """
 
 import codecs
+import io
 import pickle
 import tarfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -98,22 +100,24 @@ def _read_batches(kind, location):
             with open(location / name, "rb") as stream:
                 batches[name] = _read_batch(stream, location / name)
         return batches
-    batches = {}
+    members = {}
     try:
         with tarfile.open(location, "r:*") as tar:
             for member in tar:
                 name = Path(member.name).name
-                if member.isfile() and name in wanted and name not in batches:
-                    source = f"{location}:{member.name}"
-                    batches[name] = _read_batch(tar.extractfile(member), source)
-    except (tarfile.TarError, EOFError, OSError) as err:
+                if member.isfile() and name in wanted and name not in members:
+                    members[name] = (member.name, tar.extractfile(member).read())
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as err:
         raise ValueError(
             f"{location}: corrupt archive ({err}); delete it and download it again."
         ) from None
-    missing = [name for name in wanted if name not in batches]
+    missing = [name for name in wanted if name not in members]
     if missing:
         raise ValueError(f"{location}: the archive lacks {', '.join(missing)}")
-    return batches
+    return {
+        name: _read_batch(io.BytesIO(payload), f"{location}:{member}")
+        for name, (member, payload) in members.items()
+    }
 
 
 def _assemble(batches, source):
