@@ -1,4 +1,6 @@
 from deepbricks.layers.core.dense import Dense
+from deepbricks.layers.core.identity import Identity
 from deepbricks.layers.core.input_layer import Input, InputLayer
+from deepbricks.layers.core.lambda_layer import Lambda
 
-__all__ = ["Dense", "Input", "InputLayer"]
+__all__ = ["Dense", "Identity", "Input", "InputLayer", "Lambda"]
