@@ -130,13 +130,9 @@ def resolve(name, title, locate, remotes, path=None, system_dirs=(), hint=""):
         for remote in remotes:
             if not (cache / remote.filename).is_file():
                 download(remote, cache)
+        return locate(cache)
     except OSError as err:
-        reason = str(err)
-    else:
-        found = locate(cache)
-        if found is not None:
-            return found
-        reason = f"the downloaded files in {cache} are incomplete"
+        reason = err
     looked = "\n".join(f"  {place}" for place in places)
     files = ", ".join(remote.filename for remote in remotes)
     raise FileNotFoundError(
