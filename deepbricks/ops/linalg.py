@@ -66,15 +66,20 @@ class MatMul(Function):
         if b.ndim == 2:
             rows = gy.reshape(-1, gy.shape[-1])
             if self.needs_input_grad[0]:
-                ga = (rows @ b.T).reshape(self.a.shape)
+                ga = _reshaped(rows @ b.T, self.a.shape)
             if self.needs_input_grad[1]:
-                gb = (a.reshape(-1, a.shape[-1]).T @ rows).reshape(self.b.shape)
+                gb = _reshaped(a.reshape(-1, a.shape[-1]).T @ rows, self.b.shape)
             return ga, gb
         if self.needs_input_grad[0]:
-            ga = unbroadcast(gy @ b.swapaxes(-1, -2), a.shape).reshape(self.a.shape)
+            ga = _reshaped(unbroadcast(gy @ b.swapaxes(-1, -2), a.shape), self.a.shape)
         if self.needs_input_grad[1]:
-            gb = unbroadcast(a.swapaxes(-1, -2) @ gy, b.shape).reshape(self.b.shape)
+            gb = _reshaped(unbroadcast(a.swapaxes(-1, -2) @ gy, b.shape), self.b.shape)
         return ga, gb
+
+
+def _reshaped(g, shape):
+    # Even a same-shape reshape returns a view, which a leaf's .grad would then have to copy.
+    return g if g.shape == shape else g.reshape(shape)
 
 
 def matmul(x1, x2):

@@ -84,7 +84,7 @@ def _scatter_rows(index, rows, n):
     if rows.ndim == 1:
         return np.bincount(index, weights=rows, minlength=n).astype(rows.dtype, copy=False)
     # An (n, len(index)) matrix with a single 1 per column turns the scatter-add into one sparse
-    # product, about twenty times faster than np.add.at on embedding-sized gradients.
+    # product, ten to thirty times faster than np.add.at on embedding-sized gradients.
     count, width = len(index), math.prod(rows.shape[1:])
     select = sparse.csc_matrix(
         (np.ones(count, rows.dtype), index, np.arange(count + 1)), shape=(n, count)
@@ -492,7 +492,7 @@ def pad(x, pad_width, mode="constant", constant_values=0):
         pad_width: an int (same on every side), one (before, after) pair for every axis, or
             a sequence of such pairs, one per axis, as in ``np.pad``.
         mode: 'constant', 'reflect' or 'symmetric'.
-        constant_values: the fill value of 'constant' mode.
+        constant_values: the fill value of 'constant' mode (None means 0, as in Keras).
 
     Returns:
         A Tensor of shape ``x.shape[i] + before_i + after_i`` along each axis.
@@ -525,7 +525,8 @@ def pad(x, pad_width, mode="constant", constant_values=0):
                     f"axis {axis} (length {n}); received pad_width {(before, after)} for a "
                     f"tensor of shape {x.shape}. Pad in several steps or use mode='constant'."
                 )
-    return Pad.apply(x, pad_width=widths, mode=mode, constant_values=_data(constant_values))
+    fill = 0 if constant_values is None else _data(constant_values)
+    return Pad.apply(x, pad_width=widths, mode=mode, constant_values=fill)
 
 
 class GetItem(Function):
