@@ -47,6 +47,14 @@ class Functional(Model):
     def layers(self):
         return list(self._layers)
 
+    @property
+    def input(self):
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        return self._outputs_struct
+
     def call(self, inputs, training=None, mask=None):
         flat = flatten(inputs)
         if len(flat) != len(self.inputs):

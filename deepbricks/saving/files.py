@@ -35,7 +35,7 @@ def write(path, arrays, metadata, overwrite=True):
         raise FileExistsError(f"{path} exists; pass overwrite=True to replace it.")
     header = {key: json.dumps(value) for key, value in metadata.items()}
     header["format"] = FORMAT
-    contiguous = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
+    contiguous = {k: np.asarray(v, order="C") for k, v in arrays.items()}
     atomic_write(path, save(contiguous, metadata=header))
 
 

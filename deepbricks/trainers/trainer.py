@@ -46,7 +46,7 @@ class Trainer:
 
         self.optimizer = optimizers.get(optimizer)
         names = self._output_names()
-        self._losses_by_output = self._per_output(loss, names, "loss", losses.get)
+        self._losses_by_output = self._per_output(loss, names, "loss", _as_loss)
         if all(fn is None for fn in self._losses_by_output):
             raise ValueError("compile() needs a loss, e.g. loss='categorical_crossentropy'.")
         self._loss_weights = self._per_output(
@@ -382,6 +382,14 @@ class Trainer:
         """Clears the ``.grad`` of every weight (for custom training loops)."""
         for v in self.weights:
             v.grad = None
+
+
+def _as_loss(identifier):
+    """A Loss object for what compile(loss=...) received (functions get wrapped)."""
+    from deepbricks import losses
+
+    loss = losses.get(identifier)
+    return loss if isinstance(loss, losses.Loss) else losses.LossFunctionWrapper(loss)
 
 
 def _logs_result(logs, return_dict):
