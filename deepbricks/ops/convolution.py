@@ -1,3 +1,563 @@
-"""(being written)"""
+"""Convolutions on channels-last data: conv1d, conv2d, conv2d_transpose, depthwise_conv2d.
 
-__all__ = []
+Every convolution here is a cross-correlation (the kernel is not flipped), as in Keras. The
+forward pass lays the input's receptive fields side by side as rows of a matrix (im2col: a
+strided view of the padded input, copied once) and multiplies it by the kernel in ONE matrix
+product. The backward pass reuses that matrix for the kernel gradient and scatters
+``grad_output @ kernel^T`` back onto the input, one kernel offset at a time (col2im).
+
+Shapes, channels-last: x is (batch, *spatial, channels); a conv kernel is
+(*kernel_size, in_channels, filters), Keras's layout.
+
+The helpers without a leading underscore (``normalize_tuple``, ``padding_amounts``,
+``offset_slices``) are shared with the pooling ops.
+"""
+
+import math
+
+import numpy as np
+
+from deepbricks.autograd import Function, Tensor
+
+__all__ = ["conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d"]
+
+_SPATIAL = {1: "(batch, length, channels)", 2: "(batch, height, width, channels)"}
+
+
+# ----------------------------------------------------------------------------------------
+# Argument checks and geometry, shared with pooling.py
+# ----------------------------------------------------------------------------------------
+
+
+def normalize_tuple(value, n, name, op, minimum=1):
+    """``value`` (an int, or a sequence of ``n`` ints) as a tuple of ``n`` ints >= minimum."""
+    items = (value,) * n if isinstance(value, (int, np.integer)) else value
+    try:
+        items = tuple(items)
+        valid = len(items) == n and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= minimum
+            for v in items
+        )
+    except TypeError:
+        valid = False
+    if not valid or isinstance(value, bool):
+        kind = "positive" if minimum == 1 else "non-negative"
+        shape = "" if n == 1 else f" or a tuple of {n} {kind} ints"
+        raise ValueError(f"{op}: {name} must be a {kind} int{shape}; received {name}={value!r}.")
+    return tuple(int(v) for v in items)
+
+
+def normalize_padding(padding, op, allowed=("valid", "same")):
+    """The lower-cased padding mode, or a ValueError listing the allowed ones."""
+    mode = padding.lower() if isinstance(padding, str) else padding
+    if mode not in allowed:
+        choices = " or ".join(repr(a) for a in allowed)
+        raise ValueError(f"{op}: padding must be {choices}; received padding={padding!r}.")
+    return mode
+
+
+def same_padding(size, kernel, stride, dilation=1):
+    """Keras's 'same' split: (before, after) with the odd cell after, output ceil(size / s)."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+def padding_amounts(spatial, kernel, strides, dilation, padding):
+    """(before, after) per spatial axis for 'valid', 'same' (Keras split) or 'causal'."""
+    if padding == "valid":
+        return tuple((0, 0) for _ in spatial)
+    if padding == "causal":
+        return tuple(((k - 1) * d, 0) for k, d in zip(kernel, dilation, strict=True))
+    return tuple(
+        same_padding(n, k, s, d)
+        for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True)
+    )
+
+
+def output_sizes(padded, kernel, strides, dilation):
+    """Number of windows along each spatial axis of the padded input."""
+    return tuple(
+        (n - (k - 1) * d - 1) // s + 1
+        for n, k, s, d in zip(padded, kernel, strides, dilation, strict=True)
+    )
+
+
+def check_fits(op, spatial, pads, kernel, dilation, padding):
+    """Raises when the dilated window is larger than the padded input."""
+    reach = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation, strict=True))
+    if any(n + a + b < r for n, (a, b), r in zip(spatial, pads, reach, strict=True)):
+        raise ValueError(
+            f"{op}: the input's spatial shape {tuple(spatial)} is smaller than the "
+            f"{'dilated ' if max(dilation) > 1 else ''}window {reach} with "
+            f"padding={padding!r}; use padding='same' or a larger input."
+        )
+
+
+def offset_slices(offset, out, strides, dilation):
+    """Slices of the padded input that kernel offset ``offset`` sees, one cell per output."""
+    return (slice(None),) + tuple(
+        slice(i * d, i * d + (o - 1) * s + 1, s)
+        for i, o, s, d in zip(offset, out, strides, dilation, strict=True)
+    )
+
+
+def pad_spatial(x, pads, value=0):
+    """Pads the spatial axes of channels-last ``x``; returns ``x`` itself when nothing to pad."""
+    if not any(a or b for a, b in pads):
+        return x
+    return np.pad(x, ((0, 0),) + tuple(pads) + ((0, 0),), constant_values=value)
+
+
+def crop_spatial(x, pads):
+    """Inverse of :func:`pad_spatial` (a view)."""
+    return x[
+        (slice(None),)
+        + tuple(slice(a, x.shape[i + 1] - b) for i, (a, b) in enumerate(pads))
+        + (slice(None),)
+    ]
+
+
+def _windows(xp, out, kernel, strides, dilation):
+    """A read-only view (batch, *out, *kernel, channels) of every receptive field of ``xp``."""
+    sb, *ss, sc = xp.strides
+    shape = (xp.shape[0],) + tuple(out) + tuple(kernel) + (xp.shape[-1],)
+    step = tuple(st * s for st, s in zip(ss, strides, strict=True))
+    reach = tuple(st * d for st, d in zip(ss, dilation, strict=True))
+    return np.lib.stride_tricks.as_strided(xp, shape, (sb,) + step + reach + (sc,), writeable=False)
+
+
+def _im2col(xp, out, kernel, strides, dilation):
+    """The receptive fields as rows: (batch * prod(out), prod(kernel) * channels), one copy."""
+    rows = xp.shape[0] * math.prod(out)
+    return _windows(xp, out, kernel, strides, dilation).reshape(rows, -1)
+
+
+def _col2im(cols, padded_shape, out, kernel, strides, dilation):
+    """Adjoint of :func:`_im2col`: adds every row's entries back onto the cells they came from.
+
+    Args:
+        cols: ((batch * prod(out)), prod(kernel), channels)-shaped (any equivalent reshape).
+        padded_shape: shape of the padded input the windows were taken from.
+    """
+    acc = np.zeros(padded_shape, cols.dtype)
+    fields = cols.reshape((padded_shape[0],) + tuple(out) + (math.prod(kernel), -1))
+    for k, offset in enumerate(np.ndindex(*kernel)):
+        # Windows overlap whenever stride < kernel reach, so each offset adds, never assigns.
+        acc[offset_slices(offset, out, strides, dilation)] += fields[..., k, :]
+    return acc
+
+
+def _shape(x):
+    return x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
+
+
+def _as_input(x):
+    return x if isinstance(x, (Tensor, np.ndarray)) else np.asarray(x)
+
+
+def _check_conv_args(op, x, kernel, bias, nd, layout, in_axis, out_channels):
+    """Ranks, channel agreement and bias shape, with messages that name the shapes."""
+    xs, ks = _shape(x), _shape(kernel)
+    if len(xs) != nd + 2:
+        raise ValueError(
+            f"{op}: expected a {nd + 2}-D input {_SPATIAL[nd]}, received shape {xs}. "
+            f"Add a batch axis (x[None]) or a channel axis (x[..., None]) as needed."
+        )
+    if len(ks) != nd + 2:
+        raise ValueError(f"{op}: expected a {nd + 2}-D kernel {layout}, received shape {ks}.")
+    if ks[in_axis] != xs[-1]:
+        raise ValueError(
+            f"{op}: input has {xs[-1]} channels but kernel expects {ks[in_axis]} "
+            f"(kernel shape {ks}, input shape {xs})"
+        )
+    if bias is not None and _shape(bias) != (out_channels(ks),):
+        raise ValueError(
+            f"{op}: bias must have shape ({out_channels(ks)},), one value per output channel; "
+            f"received shape {_shape(bias)}."
+        )
+
+
+def _prepare(op, x, kernel, bias, nd, strides, padding, dilation_rate, paddings):
+    strides = normalize_tuple(strides, nd, "strides", op)
+    dilation = normalize_tuple(dilation_rate, nd, "dilation_rate", op)
+    padding = normalize_padding(padding, op, paddings)
+    ksize = _shape(kernel)[:nd]
+    spatial = _shape(x)[1:-1]
+    pads = padding_amounts(spatial, ksize, strides, dilation, padding)
+    check_fits(op, spatial, pads, ksize, dilation, padding)
+    return strides, dilation, pads
+
+
+# ----------------------------------------------------------------------------------------
+# Convolution
+# ----------------------------------------------------------------------------------------
+
+
+class Conv(Function):
+    """N-d cross-correlation of channels-last x with a (*kernel, C, F) kernel, bias fused."""
+
+    def __init__(self, strides, dilation, pads):
+        self.strides, self.dilation, self.pads = strides, dilation, pads
+
+    def forward(self, x, kernel, bias=None):
+        xp = pad_spatial(x, self.pads)
+        ksize = kernel.shape[:-2]
+        out = output_sizes(xp.shape[1:-1], ksize, self.strides, self.dilation)
+        cols = _im2col(xp, out, ksize, self.strides, self.dilation)
+        y = cols @ kernel.reshape(cols.shape[1], kernel.shape[-1])
+        if bias is not None:
+            y += bias
+        if self.needs_input_grad[1]:
+            self.cols = cols
+        if self.needs_input_grad[0]:
+            self.kernel, self.padded_shape = kernel, xp.shape
+        self.out = out
+        return y.reshape((x.shape[0],) + out + (kernel.shape[-1],))
+
+    def backward(self, gy):
+        gy2 = gy.reshape(-1, gy.shape[-1])
+        gx = gk = gb = None
+        if self.needs_input_grad[0]:
+            k = self.kernel
+            fields = gy2 @ k.reshape(-1, k.shape[-1]).T
+            gxp = _col2im(
+                fields, self.padded_shape, self.out, k.shape[:-2], self.strides, self.dilation
+            )
+            gx = crop_spatial(gxp, self.pads).astype(self.inputs[0].dtype, copy=False)
+        if self.needs_input_grad[1]:
+            kernel = self.inputs[1]
+            gk = (self.cols.T @ gy2).reshape(kernel.shape).astype(kernel.dtype, copy=False)
+        if self.needs_input_grad[2]:
+            gb = gy2.sum(axis=0).astype(self.inputs[2].dtype, copy=False)
+        return gx, gk, gb
+
+
+def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """2-D convolution (cross-correlation) of channels-last images, with an optional bias.
+
+    y[n, i, j, f] = bias[f] + sum_{a, b, c} xp[n, i*sh + a*dh, j*sw + b*dw, c] * kernel[a, b, c, f]
+
+    where xp is x zero-padded: nothing for 'valid'; for 'same' a total of
+    max((out - 1)*s + (k - 1)*d + 1 - n, 0) cells per axis with out = ceil(n / s), half
+    before and the odd cell after (Keras's split).
+
+    Args:
+        x: input, shape (batch, height, width, in_channels).
+        kernel: shape (kernel_h, kernel_w, in_channels, filters), Keras's layout.
+        bias: optional, shape (filters,).
+        strides: int or (sh, sw).
+        padding: 'valid' or 'same'.
+        dilation_rate: int or (dh, dw); the kernel's taps are dilation_rate cells apart.
+
+    Returns:
+        Tensor of shape (batch, out_h, out_w, filters).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.ones((1, 4, 4, 1), "float32")
+        >>> db.ops.conv2d(x, np.ones((3, 3, 1, 2), "float32"), padding="same")[0, :2, :2, 0]
+        Tensor([[4., 6.],
+                [6., 9.]], dtype=float32)
+    """
+    x, kernel = _as_input(x), _as_input(kernel)
+    _check_conv_args(
+        "conv2d",
+        x,
+        kernel,
+        bias,
+        2,
+        "(kernel_h, kernel_w, in_channels, filters)",
+        -2,
+        lambda ks: ks[-1],
+    )
+    strides, dilation, pads = _prepare(
+        "conv2d", x, kernel, bias, 2, strides, padding, dilation_rate, ("valid", "same")
+    )
+    return Conv.apply(x, kernel, bias, strides=strides, dilation=dilation, pads=pads)
+
+
+def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """1-D convolution (cross-correlation) of channels-last sequences, with an optional bias.
+
+    y[n, t, f] = bias[f] + sum_{a, c} xp[n, t*s + a*d, c] * kernel[a, c, f]
+
+    where xp is x zero-padded: nothing for 'valid', Keras's 'same' split (see
+    :func:`conv2d`), or (k - 1)*d cells on the left for 'causal', so that y[t] depends only
+    on x[:t + 1].
+
+    Args:
+        x: input, shape (batch, length, in_channels).
+        kernel: shape (kernel_size, in_channels, filters).
+        bias: optional, shape (filters,).
+        strides: int.
+        padding: 'valid', 'same' or 'causal'.
+        dilation_rate: int.
+
+    Returns:
+        Tensor of shape (batch, out_length, filters).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.arange(1.0, 5.0, dtype="float32").reshape(1, 4, 1)
+        >>> db.ops.conv1d(x, np.ones((2, 1, 1), "float32"), padding="causal")[0, :, 0]
+        Tensor([1., 3., 5., 7.], dtype=float32)
+    """
+    x, kernel = _as_input(x), _as_input(kernel)
+    _check_conv_args(
+        "conv1d", x, kernel, bias, 1, "(kernel_size, in_channels, filters)", -2, lambda ks: ks[-1]
+    )
+    strides, dilation, pads = _prepare(
+        "conv1d",
+        x,
+        kernel,
+        bias,
+        1,
+        strides,
+        padding,
+        dilation_rate,
+        ("valid", "same", "causal"),
+    )
+    return Conv.apply(x, kernel, bias, strides=strides, dilation=dilation, pads=pads)
+
+
+# ----------------------------------------------------------------------------------------
+# Transposed convolution
+# ----------------------------------------------------------------------------------------
+
+
+def transpose_geometry(n, kernel, stride, dilation, padding, output_padding):
+    """(crop_before, out_length) of a transposed convolution along one axis, as Keras.
+
+    The untrimmed result has (n - 1)*s + (k - 1)*d + 1 cells; the output is the window of
+    out_length cells starting at crop_before (zeros past the end). Without output_padding,
+    'valid' gives n*s + max(k_eff - s, 0) and 'same' gives n*s, each the exact adjoint of
+    the forward convolution with that padding.
+    """
+    reach = (kernel - 1) * dilation + 1
+    if output_padding is None:
+        if padding == "valid":
+            return 0, n * stride + max(reach - stride, 0)
+        return max(reach - stride, 0) // 2, n * stride
+    if padding == "valid":
+        return 0, (n - 1) * stride + reach + output_padding
+    pad_len = reach + reach % 2 - 2 + output_padding
+    crop = reach - 1 - min(pad_len - pad_len // 2, reach - 1)
+    return crop, (n - 1) * stride + reach % 2 + output_padding
+
+
+class ConvTranspose(Function):
+    """Adjoint of :class:`Conv`: scatters each input cell's kernel-weighted copy, then trims.
+
+    The kernel is (*kernel, F_out, C_in). Forward is the input-gradient computation of the
+    convolution; backward is a convolution (for x) and a windows-times-input product (for
+    the kernel), sharing one im2col of the upstream gradient.
+    """
+
+    def __init__(self, strides, dilation, crops, out):
+        self.strides, self.dilation, self.crops, self.out = strides, dilation, crops, out
+
+    def forward(self, x, kernel, bias=None):
+        ksize, (f_out, c_in) = kernel.shape[:-2], kernel.shape[-2:]
+        spatial = x.shape[1:-1]
+        full = tuple(
+            (n - 1) * s + (k - 1) * d + 1
+            for n, k, s, d in zip(spatial, ksize, self.strides, self.dilation, strict=True)
+        )
+        buffer = tuple(max(f, c + o) for f, c, o in zip(full, self.crops, self.out, strict=True))
+        self.pads = tuple(
+            (c, b - c - o) for c, b, o in zip(self.crops, buffer, self.out, strict=True)
+        )
+        fields = x.reshape(-1, c_in) @ kernel.reshape(-1, c_in).T
+        acc = _col2im(
+            fields, (x.shape[0],) + buffer + (f_out,), spatial, ksize, self.strides, self.dilation
+        )
+        y = crop_spatial(acc, self.pads)
+        y = y + bias if bias is not None else np.ascontiguousarray(y)
+        if self.needs_input_grad[0] or self.needs_input_grad[1]:
+            self.x, self.kernel = x, kernel
+        return y
+
+    def backward(self, gy):
+        x, kernel = self.x, self.kernel
+        ksize, c_in = kernel.shape[:-2], kernel.shape[-1]
+        gx = gk = gb = None
+        if self.needs_input_grad[0] or self.needs_input_grad[1]:
+            cols = _im2col(
+                pad_spatial(gy, self.pads), x.shape[1:-1], ksize, self.strides, self.dilation
+            )
+            if self.needs_input_grad[0]:
+                gx = (cols @ kernel.reshape(-1, c_in)).reshape(x.shape)
+                gx = gx.astype(x.dtype, copy=False)
+            if self.needs_input_grad[1]:
+                gk = (cols.T @ x.reshape(-1, c_in)).reshape(kernel.shape)
+                gk = gk.astype(kernel.dtype, copy=False)
+        if self.needs_input_grad[2]:
+            gb = gy.reshape(-1, gy.shape[-1]).sum(axis=0).astype(self.inputs[2].dtype, copy=False)
+        return gx, gk, gb
+
+
+def conv2d_transpose(
+    x, kernel, bias=None, strides=1, padding="valid", output_padding=None, dilation_rate=1
+):
+    """2-D transposed convolution ("deconvolution"): the adjoint of :func:`conv2d`.
+
+    Each input cell x[n, i, j, :] adds kernel[:, :, :, c] weighted by x[n, i, j, c] into the
+    output at rows i*sh + a*dh, columns j*sw + b*dw, then the result is trimmed to
+
+        'valid': out = n*s + max(k_eff - s, 0);   'same': out = n*s
+
+    (k_eff = (k - 1)*d + 1), so that <conv2d(z, K), y> == <z, conv2d_transpose(y, K)> for
+    the same kernel array and padding. With ``output_padding`` p the length is
+    (n - 1)*s + k_eff + p for 'valid' and (n - 1)*s + k_eff % 2 + p for 'same', as Keras.
+
+    Args:
+        x: input, shape (batch, height, width, in_channels).
+        kernel: shape (kernel_h, kernel_w, filters, in_channels), Keras's Conv2DTranspose
+            layout (the last two axes are reversed from conv2d's).
+        bias: optional, shape (filters,).
+        strides: int or (sh, sw).
+        padding: 'valid' or 'same'.
+        output_padding: None, an int or a pair, each smaller than the stride; extra cells
+            on the bottom/right that pick between the input lengths a stride maps together.
+        dilation_rate: int or (dh, dw).
+
+    Returns:
+        Tensor of shape (batch, out_h, out_w, filters).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.ones((1, 2, 2, 1), "float32")
+        >>> db.ops.conv2d_transpose(x, np.ones((3, 3, 1, 1), "float32"), strides=2)[0, ..., 0]
+        Tensor([[1., 1., 2., 1., 1.],
+                [1., 1., 2., 1., 1.],
+                [2., 2., 4., 2., 2.],
+                [1., 1., 2., 1., 1.],
+                [1., 1., 2., 1., 1.]], dtype=float32)
+    """
+    op = "conv2d_transpose"
+    x, kernel = _as_input(x), _as_input(kernel)
+    _check_conv_args(
+        op, x, kernel, bias, 2, "(kernel_h, kernel_w, filters, in_channels)", -1, lambda ks: ks[-2]
+    )
+    strides = normalize_tuple(strides, 2, "strides", op)
+    dilation = normalize_tuple(dilation_rate, 2, "dilation_rate", op)
+    padding = normalize_padding(padding, op)
+    extra = (None, None)
+    if output_padding is not None:
+        extra = normalize_tuple(output_padding, 2, "output_padding", op, minimum=0)
+        if any(p >= s for p, s in zip(extra, strides, strict=True)):
+            raise ValueError(
+                f"{op}: output_padding must be smaller than strides along each axis; "
+                f"received output_padding={output_padding!r} with strides={strides}."
+            )
+    geometry = [
+        transpose_geometry(n, k, s, d, padding, p)
+        for n, k, s, d, p in zip(
+            _shape(x)[1:3], _shape(kernel)[:2], strides, dilation, extra, strict=True
+        )
+    ]
+    crops, out = tuple(g[0] for g in geometry), tuple(g[1] for g in geometry)
+    return ConvTranspose.apply(
+        x, kernel, bias, strides=strides, dilation=dilation, crops=crops, out=out
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Depthwise convolution
+# ----------------------------------------------------------------------------------------
+
+
+class DepthwiseConv(Function):
+    """Each input channel convolved with its own ``multiplier`` filters; no channel mixing.
+
+    With one filter bank per channel there is no large matrix product to form, so forward
+    and backward loop over the kernel offsets, each step a broadcast multiply-add over the
+    whole batch.
+    """
+
+    def __init__(self, strides, dilation, pads):
+        self.strides, self.dilation, self.pads = strides, dilation, pads
+
+    def forward(self, x, kernel, bias=None):
+        xp = pad_spatial(x, self.pads)
+        ksize = kernel.shape[:-2]
+        out = output_sizes(xp.shape[1:-1], ksize, self.strides, self.dilation)
+        y = np.zeros((x.shape[0],) + out + kernel.shape[-2:], np.result_type(x, kernel))
+        for offset in np.ndindex(*ksize):
+            y += (
+                xp[offset_slices(offset, out, self.strides, self.dilation)][..., None]
+                * kernel[offset]
+            )
+        y = y.reshape(y.shape[:-2] + (-1,))
+        if bias is not None:
+            y += bias
+        self.xp, self.kernel, self.out = xp, kernel, out
+        return y
+
+    def backward(self, gy):
+        xp, kernel, out = self.xp, self.kernel, self.out
+        g = gy.reshape(gy.shape[:-1] + kernel.shape[-2:])
+        gxp = np.zeros(xp.shape, xp.dtype) if self.needs_input_grad[0] else None
+        gk = np.empty(kernel.shape, kernel.dtype) if self.needs_input_grad[1] else None
+        cells = "nhwd"[: g.ndim - 2]  # batch and spatial axes, summed over for the kernel
+        for offset in np.ndindex(*kernel.shape[:-2]):
+            window = offset_slices(offset, out, self.strides, self.dilation)
+            if gxp is not None:
+                gxp[window] += np.einsum("...cm,cm->...c", g, kernel[offset])
+            if gk is not None:
+                gk[offset] = np.einsum(f"{cells}c,{cells}cm->cm", xp[window], g)
+        gx = crop_spatial(gxp, self.pads) if gxp is not None else None
+        gb = None
+        if self.needs_input_grad[2]:
+            gb = gy.reshape(-1, gy.shape[-1]).sum(axis=0).astype(self.inputs[2].dtype, copy=False)
+        return gx, gk, gb
+
+
+def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """Depthwise 2-D convolution: every input channel filtered on its own (MobileNet's).
+
+    y[n, i, j, c*M + m] = bias[c*M + m]
+                          + sum_{a, b} xp[n, i*sh + a*dh, j*sw + b*dw, c] * kernel[a, b, c, m]
+
+    with xp padded as in :func:`conv2d`; output channel c*M + m is filter m of channel c, as
+    in Keras's DepthwiseConv2D.
+
+    Args:
+        x: input, shape (batch, height, width, channels).
+        kernel: shape (kernel_h, kernel_w, channels, depth_multiplier).
+        bias: optional, shape (channels * depth_multiplier,).
+        strides: int or (sh, sw).
+        padding: 'valid' or 'same'.
+        dilation_rate: int or (dh, dw).
+
+    Returns:
+        Tensor of shape (batch, out_h, out_w, channels * depth_multiplier).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.ones((1, 3, 3, 2), "float32")
+        >>> kernel = np.stack([np.ones((3, 3)), -np.ones((3, 3))], -1)[..., None]
+        >>> db.ops.depthwise_conv2d(x, kernel.astype("float32"))[0, 0, 0]
+        Tensor([ 9., -9.], dtype=float32)
+    """
+    op = "depthwise_conv2d"
+    x, kernel = _as_input(x), _as_input(kernel)
+    _check_conv_args(
+        op,
+        x,
+        kernel,
+        bias,
+        2,
+        "(kernel_h, kernel_w, channels, depth_multiplier)",
+        -2,
+        lambda ks: ks[-2] * ks[-1],
+    )
+    strides, dilation, pads = _prepare(
+        op, x, kernel, bias, 2, strides, padding, dilation_rate, ("valid", "same")
+    )
+    return DepthwiseConv.apply(x, kernel, bias, strides=strides, dilation=dilation, pads=pads)

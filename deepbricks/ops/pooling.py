@@ -1,3 +1,374 @@
-"""(being written)"""
+"""Pooling on channels-last data: max and average over windows, and global pooling.
 
-__all__ = []
+A window op visits the kernel offsets (a 2x2 pool has four) and, at each, takes the strided
+view of the input that this offset sees for every output cell at once: the max is a running
+``np.maximum`` over those views, the average a running sum. Nothing is copied window by
+window. When the windows tile the input exactly (strides == pool_size, sizes divisible,
+no padding) the input is simply reshaped to (batch, H/p, p, W/p, p, channels) and reduced.
+
+Max-pool backward sends each output's gradient to the first cell (in row-major order inside
+the window) holding the maximum, as PyTorch does, and adds where overlapping windows share a
+cell. It finds that cell again from the saved input and output, so inference pays for no
+argmax.
+"""
+
+import math
+
+import numpy as np
+
+from deepbricks.autograd import Function
+from deepbricks.ops.convolution import (
+    check_fits,
+    crop_spatial,
+    normalize_padding,
+    normalize_tuple,
+    offset_slices,
+    output_sizes,
+    pad_spatial,
+    padding_amounts,
+)
+
+__all__ = [
+    "avg_pool1d",
+    "avg_pool2d",
+    "global_avg_pool1d",
+    "global_avg_pool2d",
+    "global_max_pool1d",
+    "global_max_pool2d",
+    "max_pool1d",
+    "max_pool2d",
+]
+
+_LAYOUT = {1: "(batch, length, channels)", 2: "(batch, height, width, channels)"}
+
+
+def _check_rank(op, x, nd):
+    shape = np.shape(x.data if hasattr(x, "data") else x)
+    if len(shape) != nd + 2:
+        raise ValueError(
+            f"{op}: expected a {nd + 2}-D input {_LAYOUT[nd]}, received shape {shape}. "
+            f"Add a batch axis (x[None]) or a channel axis (x[..., None]) as needed."
+        )
+    return shape
+
+
+def _lowest(dtype):
+    return -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
+
+
+def _real_counts(spatial, pads, pool, strides, out, dtype):
+    """Unpadded cells in each window, shape (*out, 1): the divisor of 'same' average pooling."""
+    counts = np.ones((), dtype)
+    for n, (before, _), p, s, o in zip(spatial, pads, pool, strides, out, strict=True):
+        start = np.arange(o) * s - before
+        per_axis = np.minimum(start + p, n) - np.maximum(start, 0)
+        counts = np.multiply.outer(counts, per_axis.astype(dtype))
+    return counts[..., None]
+
+
+class Pool(Function):
+    """Max or average over sliding windows of the spatial axes of channels-last x."""
+
+    def __init__(self, mode, pool, strides, pads):
+        self.mode, self.pool, self.strides, self.pads = mode, pool, strides, pads
+
+    def _tiled_shape(self, x):
+        """Shape (batch, o1, p1, o2, p2, ..., C) when the windows tile x exactly, else None."""
+        spatial = x.shape[1:-1]
+        if (
+            self.strides != self.pool
+            or any(a or b for a, b in self.pads)
+            or any(n % p for n, p in zip(spatial, self.pool, strict=True))
+        ):
+            return None
+        pairs = [d for n, p in zip(spatial, self.pool, strict=True) for d in (n // p, p)]
+        return (x.shape[0], *pairs, x.shape[-1])
+
+    def _cells(self, offset):
+        return offset_slices(offset, self.out, self.strides, (1,) * len(self.pool))
+
+    def forward(self, x):
+        self.tiled = self._tiled_shape(x)
+        if self.tiled is not None:
+            window_axes = tuple(range(2, 2 * len(self.pool) + 1, 2))
+            reduce = np.max if self.mode == "max" else np.mean
+            y = reduce(x.reshape(self.tiled), axis=window_axes)
+            self.out, xp = y.shape[1:-1], x
+        else:
+            xp = pad_spatial(x, self.pads, _lowest(x.dtype) if self.mode == "max" else 0)
+            self.out = output_sizes(xp.shape[1:-1], self.pool, self.strides, (1,) * len(self.pool))
+            views = (xp[self._cells(offset)] for offset in np.ndindex(*self.pool))
+            y = next(views).copy()
+            combine = np.maximum if self.mode == "max" else np.add
+            for view in views:
+                combine(y, view, out=y)
+        if self.mode == "max":
+            self.xp, self.y = xp, y
+        else:
+            self.divisor = float(math.prod(self.pool))
+            if any(a or b for a, b in self.pads):
+                self.divisor = _real_counts(
+                    x.shape[1:-1], self.pads, self.pool, self.strides, self.out, x.dtype
+                )
+            if self.tiled is None:
+                y /= self.divisor
+            self.padded_shape = xp.shape
+        return y
+
+    def backward(self, gy):
+        if self.mode == "avg":
+            return (self._avg_backward(gy),)
+        return (self._max_backward(gy),)
+
+    def _avg_backward(self, gy):
+        share = gy / self.divisor
+        if self.tiled is not None:
+            window_axes = tuple(range(2, 2 * len(self.pool) + 1, 2))
+            return np.broadcast_to(np.expand_dims(share, window_axes), self.tiled).reshape(
+                self.padded_shape
+            )
+        gxp = np.zeros(self.padded_shape, gy.dtype)
+        for offset in np.ndindex(*self.pool):
+            gxp[self._cells(offset)] += share
+        return crop_spatial(gxp, self.pads)
+
+    def _max_backward(self, gy):
+        tiled = self.tiled is not None
+        # Tiles are disjoint and cover x, so there every cell is written exactly once.
+        gxp = (np.empty if tiled else np.zeros)(self.xp.shape, gy.dtype)
+        unclaimed = np.ones(self.y.shape, bool)
+        for offset in np.ndindex(*self.pool):
+            cells = self._cells(offset)
+            # Offsets run in row-major order, so the first maximum claims the gradient.
+            hit = (self.xp[cells] == self.y) & unclaimed
+            unclaimed ^= hit
+            if tiled:
+                np.multiply(gy, hit, out=gxp[cells])
+            else:
+                gxp[cells] += gy * hit
+        return gxp if tiled else crop_spatial(gxp, self.pads)
+
+
+def _pool(op, mode, x, nd, pool_size, strides, padding):
+    shape = _check_rank(op, x, nd)
+    pool = normalize_tuple(pool_size, nd, "pool_size", op)
+    strides = pool if strides is None else normalize_tuple(strides, nd, "strides", op)
+    padding = normalize_padding(padding, op)
+    pads = padding_amounts(shape[1:-1], pool, strides, (1,) * nd, padding)
+    check_fits(op, shape[1:-1], pads, pool, (1,) * nd, padding)
+    return Pool.apply(x, mode=mode, pool=pool, strides=strides, pads=pads)
+
+
+def max_pool2d(x, pool_size, strides=None, padding="valid"):
+    """2-D max pooling of channels-last images.
+
+    y[n, i, j, c] = max_{0 <= a < ph, 0 <= b < pw} xp[n, i*sh + a, j*sw + b, c]
+
+    with xp padded by -inf for 'same' (Keras's split: the odd cell after), so padding never
+    wins. The gradient goes to the first maximum of each window and adds up where
+    overlapping windows (strides < pool_size, e.g. AlexNet's 3x3 pool with stride 2) pick
+    the same cell.
+
+    Args:
+        x: input, shape (batch, height, width, channels).
+        pool_size: int or (ph, pw).
+        strides: int or (sh, sw); defaults to pool_size.
+        padding: 'valid' or 'same'.
+
+    Returns:
+        Tensor of shape (batch, out_h, out_w, channels).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.arange(16.0, dtype="float32").reshape(1, 4, 4, 1)
+        >>> db.ops.max_pool2d(x, 2)[0, ..., 0]
+        Tensor([[ 5.,  7.],
+                [13., 15.]], dtype=float32)
+    """
+    return _pool("max_pool2d", "max", x, 2, pool_size, strides, padding)
+
+
+def avg_pool2d(x, pool_size, strides=None, padding="valid"):
+    """2-D average pooling of channels-last images.
+
+    y[n, i, j, c] = sum_{a, b} xp[n, i*sh + a, j*sw + b, c] / count[i, j]
+
+    where count is ph*pw for 'valid' and, for 'same', the number of real (unpadded) cells in
+    the window, as Keras: padding never dilutes the average.
+
+    Args:
+        x: input, shape (batch, height, width, channels).
+        pool_size: int or (ph, pw).
+        strides: int or (sh, sw); defaults to pool_size.
+        padding: 'valid' or 'same'.
+
+    Returns:
+        Tensor of shape (batch, out_h, out_w, channels).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.arange(9.0, dtype="float32").reshape(1, 3, 3, 1)
+        >>> db.ops.avg_pool2d(x, 2, padding="same")[0, ..., 0]
+        Tensor([[2. , 3.5],
+                [6.5, 8. ]], dtype=float32)
+    """
+    return _pool("avg_pool2d", "avg", x, 2, pool_size, strides, padding)
+
+
+def max_pool1d(x, pool_size, strides=None, padding="valid"):
+    """1-D max pooling of channels-last sequences: y[n, t, c] = max_a xp[n, t*s + a, c].
+
+    See :func:`max_pool2d` for padding and gradient routing.
+
+    Args:
+        x: input, shape (batch, length, channels).
+        pool_size: int.
+        strides: int; defaults to pool_size.
+        padding: 'valid' or 'same'.
+
+    Returns:
+        Tensor of shape (batch, out_length, channels).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.array([[[1.0], [3.0], [2.0], [0.0]]], "float32")
+        >>> db.ops.max_pool1d(x, 2)[0, :, 0]
+        Tensor([3., 2.], dtype=float32)
+    """
+    return _pool("max_pool1d", "max", x, 1, pool_size, strides, padding)
+
+
+def avg_pool1d(x, pool_size, strides=None, padding="valid"):
+    """1-D average pooling: y[n, t, c] = sum_a xp[n, t*s + a, c] / count[t].
+
+    See :func:`avg_pool2d` for the 'same' divisor.
+
+    Args:
+        x: input, shape (batch, length, channels).
+        pool_size: int.
+        strides: int; defaults to pool_size.
+        padding: 'valid' or 'same'.
+
+    Returns:
+        Tensor of shape (batch, out_length, channels).
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.array([[[1.0], [3.0], [2.0]]], "float32")
+        >>> db.ops.avg_pool1d(x, 2, padding="same")[0, :, 0]
+        Tensor([2., 2.], dtype=float32)
+    """
+    return _pool("avg_pool1d", "avg", x, 1, pool_size, strides, padding)
+
+
+class GlobalPool(Function):
+    """Mean or max over all spatial axes of channels-last x."""
+
+    def __init__(self, mode, keepdims):
+        self.mode, self.keepdims = mode, keepdims
+
+    def forward(self, x):
+        self.axes = tuple(range(1, x.ndim - 1))
+        reduce = np.max if self.mode == "max" else np.mean
+        y = reduce(x, axis=self.axes, keepdims=True)
+        if self.mode == "max":
+            self.x, self.y = x, y
+        else:
+            self.shape, self.count = x.shape, math.prod(x.shape[1:-1])
+        return y if self.keepdims else y.reshape(x.shape[0], x.shape[-1])
+
+    def backward(self, gy):
+        gy = gy.reshape(gy.shape[:1] + (1,) * len(self.axes) + gy.shape[-1:])
+        if self.mode == "avg":
+            return (np.broadcast_to(gy / float(self.count), self.shape),)
+        # Ties share the gradient equally, as Keras's (and TensorFlow's) reduce-max does.
+        winners = self.x == self.y
+        return (winners * (gy / winners.sum(axis=self.axes, keepdims=True)),)
+
+
+def _global(op, mode, x, nd, keepdims):
+    _check_rank(op, x, nd)
+    return GlobalPool.apply(x, mode=mode, keepdims=bool(keepdims))
+
+
+def global_avg_pool2d(x, keepdims=False):
+    """Mean over height and width: y[n, c] = sum_{i, j} x[n, i, j, c] / (H * W).
+
+    Args:
+        x: input, shape (batch, height, width, channels).
+        keepdims: keep the spatial axes with length 1, giving (batch, 1, 1, channels).
+
+    Returns:
+        Tensor of shape (batch, channels), or (batch, 1, 1, channels) with keepdims.
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> db.ops.global_avg_pool2d(np.ones((2, 3, 3, 4), "float32")).shape
+        (2, 4)
+    """
+    return _global("global_avg_pool2d", "avg", x, 2, keepdims)
+
+
+def global_max_pool2d(x, keepdims=False):
+    """Max over height and width: y[n, c] = max_{i, j} x[n, i, j, c].
+
+    The gradient is shared equally among tied maxima, as Keras's GlobalMaxPooling2D.
+
+    Args:
+        x: input, shape (batch, height, width, channels).
+        keepdims: keep the spatial axes with length 1.
+
+    Returns:
+        Tensor of shape (batch, channels), or (batch, 1, 1, channels) with keepdims.
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> x = np.arange(8.0, dtype="float32").reshape(1, 2, 2, 2)
+        >>> db.ops.global_max_pool2d(x)
+        Tensor([[6., 7.]], dtype=float32)
+    """
+    return _global("global_max_pool2d", "max", x, 2, keepdims)
+
+
+def global_avg_pool1d(x, keepdims=False):
+    """Mean over time: y[n, c] = sum_t x[n, t, c] / L.
+
+    Args:
+        x: input, shape (batch, length, channels).
+        keepdims: keep the time axis with length 1.
+
+    Returns:
+        Tensor of shape (batch, channels), or (batch, 1, channels) with keepdims.
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> db.ops.global_avg_pool1d(np.array([[[1.0], [3.0]]], "float32"))
+        Tensor([[2.]], dtype=float32)
+    """
+    return _global("global_avg_pool1d", "avg", x, 1, keepdims)
+
+
+def global_max_pool1d(x, keepdims=False):
+    """Max over time: y[n, c] = max_t x[n, t, c]; tied maxima share the gradient.
+
+    Args:
+        x: input, shape (batch, length, channels).
+        keepdims: keep the time axis with length 1.
+
+    Returns:
+        Tensor of shape (batch, channels), or (batch, 1, channels) with keepdims.
+
+    Example:
+        >>> import numpy as np
+        >>> import deepbricks as db
+        >>> db.ops.global_max_pool1d(np.array([[[1.0], [3.0]]], "float32"))
+        Tensor([[3.]], dtype=float32)
+    """
+    return _global("global_max_pool1d", "max", x, 1, keepdims)
