@@ -339,12 +339,18 @@ def sparse_labels(loss, y_true, pred_shape, axis, ignore_class=None):
         valid = labels != int(ignore_class)
         labels = np.where(valid, labels, 0)
     num_classes = pred_shape[class_axis]
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+    low, high = (labels.min(), labels.max()) if labels.size else (0, 0)
+    if low < 0 or high >= num_classes:
+        fix = (
+            f"Negative labels often mark padding: pass ignore_class={low} to leave them out."
+            if low < 0
+            else f"Give the model {high + 1} outputs (one per class), or shift 1-based labels "
+            f"down by 1."
+        )
         raise ValueError(
             f"{loss}: labels must lie in [0, {num_classes}) for y_pred of shape "
-            f"{tuple(pred_shape)} ({num_classes} classes); received labels from "
-            f"{labels.min()} to {labels.max()}. Give the model {labels.max() + 1} outputs, "
-            f"or shift 1-based labels down by 1."
+            f"{tuple(pred_shape)} ({num_classes} classes); received labels from {low} to "
+            f"{high}. {fix}"
         )
     return labels, valid
 

@@ -202,9 +202,10 @@ def _broadcast_weights(name, weights, shape):
     try:
         np.broadcast_shapes(weights.shape, tuple(shape))
     except ValueError:
+        per_entry = f" or one per loss entry (shape {tuple(shape)})" if len(shape) > 1 else ""
         raise ValueError(
             f"Loss '{name}': sample_weight of shape {weights.shape} does not fit the "
             f"per-sample losses of shape {tuple(shape)}. Pass one weight per sample "
-            f"(shape {tuple(shape[:1])}) or one per loss entry (shape {tuple(shape)})."
+            f"(shape {tuple(shape[:1])}){per_entry}."
         ) from None
     return weights
