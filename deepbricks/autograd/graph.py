@@ -78,15 +78,15 @@ def _accumulate(old, new):
 
 def backward(root, grad, retain_graph=False):
     """Accumulates d(root)/d(leaf), contracted with ``grad``, into every leaf's ``.grad``."""
-    fn = root._ctx
-    if fn is None:
+    root_fn = root._ctx
+    if root_fn is None:
         root.grad = _leaf_grad(root.grad, grad)
         return
-    if fn.freed:
+    if root_fn.freed:
         raise RuntimeError(_FREED_MESSAGE)
-    pending = {id(fn): [None] * fn.n_outputs}
-    pending[id(fn)][root._idx] = grad
-    for fn in _topological_order(fn):
+    pending = {id(root_fn): [None] * root_fn.n_outputs}
+    pending[id(root_fn)][root._idx] = grad
+    for fn in _topological_order(root_fn):
         grads_out = pending.pop(id(fn), None)
         if grads_out is None:
             continue

@@ -3,7 +3,7 @@
 from deepbricks.layers.activations import *  # noqa: F403
 from deepbricks.layers.convolutional import *  # noqa: F403
 from deepbricks.layers.core import *  # noqa: F403
-from deepbricks.layers.layer import InputSpec, Layer
+from deepbricks.layers.layer import InputSpec, Layer  # noqa: F401
 from deepbricks.layers.merging import *  # noqa: F403
 from deepbricks.layers.normalization import *  # noqa: F403
 from deepbricks.layers.pooling import *  # noqa: F403

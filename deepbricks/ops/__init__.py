@@ -3,6 +3,7 @@
 ``deepbricks.ops`` is also available as ``deepbricks.functional``.
 """
 
+from deepbricks.ops import methods as _methods
 from deepbricks.ops.activation import *  # noqa: F403
 from deepbricks.ops.convolution import *  # noqa: F403
 from deepbricks.ops.elementwise import *  # noqa: F403
@@ -15,6 +16,5 @@ from deepbricks.ops.reduction import *  # noqa: F403
 from deepbricks.ops.regularization import *  # noqa: F403
 from deepbricks.ops.resampling import *  # noqa: F403
 from deepbricks.ops.shape import *  # noqa: F403
-from deepbricks.ops import methods as _methods
 
 _methods.attach()

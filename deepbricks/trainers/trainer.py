@@ -42,7 +42,7 @@ class Trainer:
             run_eagerly, steps_per_execution, jit_compile, auto_scale_loss: accepted for
                 Keras compatibility; deepbricks always runs eagerly.
         """
-        from deepbricks import losses, optimizers
+        from deepbricks import optimizers
 
         self.optimizer = optimizers.get(optimizer)
         names = self._output_names()

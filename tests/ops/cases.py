@@ -5,8 +5,8 @@ for the forward pass and, optionally, the same computation in PyTorch. Each test
 parametrizes ``check_forward``, ``check_gradient`` and ``check_torch`` over its table.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pytest
