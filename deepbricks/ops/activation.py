@@ -1,7 +1,9 @@
 """Activation functions, each a fused op with its backward written next to its forward.
 
 All of them are stable at extreme inputs (x = +-1000 gives finite values and gradients),
-keep float32 in float32 and turn integer inputs into floatx, as Keras does.
+keep float32 in float32 and turn integer inputs into floatx, as Keras does. Branches are
+selected with masked products rather than ``np.where``, which is about ten times slower on
+unpredictable masks.
 """
 
 import math
@@ -19,10 +21,18 @@ __all__ = [
 ]  # fmt: skip
 
 
+def _sigmoid(x):
+    """1 / (1 + e^-x) in x's dtype; e^-x may overflow to inf, which correctly gives 0."""
+    y = np.negative(x)
+    with np.errstate(over="ignore"):
+        np.exp(y, out=y)
+    y += 1
+    return np.divide(1, y, out=y)
+
+
 class Sigmoid(Function):
     def forward(self, x):
-        # expit evaluates 1 / (1 + e^-x) without overflow for x of either sign.
-        self.y = special.expit(x)
+        self.y = _sigmoid(x)
         return self.y
 
     def backward(self, gy):
@@ -80,7 +90,8 @@ def tanh(x):
 
 class Relu(Function):
     def forward(self, x):
-        self.y = np.maximum(x, 0)
+        # Same values as np.maximum(x, 0) (NaN included), but clip has a faster SIMD loop.
+        self.y = np.clip(x, 0, math.inf)
         return self.y
 
     def backward(self, gy):
@@ -164,11 +175,15 @@ class LeakyRelu(Function):
         self.slope = slope
 
     def forward(self, x):
-        self.x = x
-        return np.where(x > 0, x, x * self.slope)
+        # The local slope, exactly 1 or negative_slope (one of the two terms is 0), is both
+        # the forward's factor and the backward's.
+        positive = x > 0
+        self.dydx = np.multiply(~positive, self.slope, dtype=x.dtype)
+        self.dydx += positive
+        return x * self.dydx
 
     def backward(self, gy):
-        return (np.where(self.x > 0, gy, gy * self.slope),)
+        return (gy * self.dydx,)
 
 
 def _number(op, name, value):
@@ -206,16 +221,22 @@ class Elu(Function):
         self.alpha, self.scale = alpha, scale
 
     def forward(self, x):
-        self.x = x
+        self.positive = x > 0
         # exp is taken of min(x, 0) only: the positive side is unused and would overflow.
-        neg = np.expm1(np.minimum(x, 0))
-        neg *= self.alpha * self.scale
-        self.y = np.where(x > 0, x * self.scale if self.scale != 1 else x, neg)
-        return self.y
+        self.neg = np.expm1(np.clip(x, -math.inf, 0))
+        self.neg *= self.alpha * self.scale
+        y = np.clip(x, 0, math.inf)
+        if self.scale != 1:
+            y *= self.scale
+        y += self.neg
+        return y
 
     def backward(self, gy):
-        # For x <= 0, dy/dx = scale * alpha * e^x = y + scale * alpha.
-        slope = np.where(self.x > 0, self.scale, self.y + self.alpha * self.scale)
+        # For x <= 0, dy/dx = scale * alpha * e^x = neg + scale * alpha; for x > 0 it is scale
+        # (there neg = 0, so the masked sum below is exact).
+        slope = self.neg + self.alpha * self.scale
+        slope *= ~self.positive
+        slope += self.positive * self.scale
         slope *= gy
         return (slope,)
 
@@ -268,11 +289,17 @@ def selu(x):
 class Softplus(Function):
     def forward(self, x):
         self.x = x
-        # log(e^0 + e^x), evaluated without overflowing e^x.
-        return np.logaddexp(0, x)
+        # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): e^-|x| <= 1 never overflows. (NumPy's
+        # logaddexp computes the same, several times slower.)
+        y = np.abs(x)
+        np.negative(y, out=y)
+        np.exp(y, out=y)
+        np.log1p(y, out=y)
+        y += np.clip(x, 0, math.inf)
+        return y
 
     def backward(self, gy):
-        return (gy * special.expit(self.x),)
+        return (gy * _sigmoid(self.x),)
 
 
 def softplus(x):
@@ -321,7 +348,7 @@ def softsign(x):
 class Silu(Function):
     def forward(self, x):
         self.x = x
-        self.s = special.expit(x)
+        self.s = _sigmoid(x)
         return x * self.s
 
     def backward(self, gy):
@@ -477,7 +504,8 @@ class Softmax(Function):
         y = self.y
         g = gy * y
         dot = g.sum(axis=self.axis, keepdims=True)
-        g -= y * dot
+        np.subtract(gy, dot, out=g)
+        g *= y
         return (g,)
 
 
