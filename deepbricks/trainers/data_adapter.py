@@ -1,12 +1,11 @@
 """Turning what fit/evaluate/predict receive into batches: arrays, Sequences, generators."""
 
 import math
-import warnings
 
 import numpy as np
 
-from deepbricks import backend
 from deepbricks.layers.symbolic import flatten, map_structure
+from deepbricks.utils.data import batches, iter_batches, unpack_x_y_sample_weight
 
 
 def check_lengths(x, y=None, sample_weight=None):
@@ -24,10 +23,6 @@ def check_lengths(x, y=None, sample_weight=None):
             f"the same number of samples."
         )
     return next(iter(sizes.values())) if sizes else 0
-
-
-def as_arrays(structure):
-    return map_structure(lambda a: a if isinstance(a, np.ndarray) else np.asarray(a), structure)
 
 
 def take(structure, index):
@@ -53,12 +48,8 @@ class ArrayBatches:
     """Batches of in-memory arrays; reshuffled at every epoch when ``shuffle``."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False):
-        self.x, self.y, self.sample_weight = as_arrays(x), y, sample_weight
-        if y is not None:
-            self.y = as_arrays(y)
-        if sample_weight is not None:
-            self.sample_weight = np.asarray(sample_weight)
-        self.n = check_lengths(self.x, self.y, self.sample_weight)
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.n = check_lengths(x, y, sample_weight)
         self.batch_size = batch_size or 32
         self.shuffle = shuffle
 
@@ -66,63 +57,28 @@ class ArrayBatches:
         return math.ceil(self.n / self.batch_size)
 
     def epoch(self):
-        order = backend.rng().permutation(self.n) if self.shuffle else None
-        for start in range(0, self.n, self.batch_size):
-            stop = min(start + self.batch_size, self.n)
-            index = slice(start, stop) if order is None else np.sort(order[start:stop])
-            yield take(self.x, index), take(self.y, index), take(self.sample_weight, index)
+        extras = tuple(a for a in (self.y, self.sample_weight) if a is not None)
+        for batch in batches(self.x, extras or None, self.batch_size, self.shuffle):
+            bx, rest = batch if extras else (batch, ())
+            by = rest[0] if self.y is not None else None
+            bsw = rest[-1] if self.sample_weight is not None else None
+            yield bx, by, bsw
 
 
 class SequenceBatches:
-    """Batches from a Keras-style ``Sequence`` (``__len__``/``__getitem__``) or a generator."""
+    """Batches from a ``Sequence`` or a generator yielding (x, y[, sample_weight])."""
 
     def __init__(self, data, steps=None, shuffle=False):
         self.data, self.steps, self.shuffle = data, steps, shuffle
-        self._iterator = None
 
     def __len__(self):
         if self.steps is not None:
             return self.steps
-        if hasattr(self.data, "__len__"):
-            return len(self.data)
-        return None
+        return len(self.data) if hasattr(self.data, "__len__") else None
 
     def epoch(self):
-        if hasattr(self.data, "__getitem__") and hasattr(self.data, "__len__"):
-            n = len(self.data) if self.steps is None else min(self.steps, len(self.data))
-            order = backend.rng().permutation(n) if self.shuffle else range(n)
-            for i in order:
-                yield unpack(self.data[int(i)])
-            if hasattr(self.data, "on_epoch_end"):
-                self.data.on_epoch_end()
-            return
-        if self._iterator is None:
-            self._iterator = iter(self.data)
-        count = 0
-        while self.steps is None or count < self.steps:
-            try:
-                batch = next(self._iterator)
-            except StopIteration:
-                self._iterator = None
-                if self.steps is not None:
-                    warnings.warn(f"The data generator ran out after {count} of {self.steps} "
-                                  f"steps.", RuntimeWarning, stacklevel=4)
-                return
-            count += 1
-            yield unpack(batch)
-
-
-def unpack(batch):
-    if isinstance(batch, tuple):
-        if len(batch) == 1:
-            return batch[0], None, None
-        if len(batch) == 2:
-            return batch[0], batch[1], None
-        if len(batch) == 3:
-            return batch
-        raise ValueError(f"A data batch must be x, (x,), (x, y) or (x, y, sample_weight); "
-                         f"received a tuple of {len(batch)} elements.")
-    return batch, None, None
+        for batch in iter_batches(self.data, self.steps, self.shuffle):
+            yield unpack_x_y_sample_weight(batch)
 
 
 def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None):

@@ -13,6 +13,7 @@ import numpy as np
 from deepbricks.autograd import Tensor, no_grad
 from deepbricks.layers.symbolic import flatten
 from deepbricks.trainers import data_adapter
+from deepbricks.utils.data import unpack_x_y_sample_weight
 
 
 class Trainer:
@@ -250,8 +251,7 @@ class Trainer:
                                           steps_per_epoch)
         val = None
         if validation_data is not None:
-            vx, vy, vsw = data_adapter.unpack(tuple(validation_data)) \
-                if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
+            vx, vy, vsw = unpack_x_y_sample_weight(validation_data)
             val = data_adapter.make_batches(vx, vy, vsw, validation_batch_size or batch_size,
                                             False, validation_steps)
         verbose = 1 if verbose == "auto" else verbose
