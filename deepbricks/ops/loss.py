@@ -123,12 +123,13 @@ class SparseSoftmaxCrossEntropy(Function):
         self.axis = axis
 
     def forward(self, z, labels):
-        shifted, e = _shifted_exp(z, self.axis)
-        total = e.sum(axis=self.axis, keepdims=True)
+        shifted = z - z.max(axis=self.axis, keepdims=True)
         self.labels = np.expand_dims(labels, self.axis)
         picked = np.take_along_axis(shifted, self.labels, axis=self.axis)
-        e /= total
-        self.softmax = e
+        softmax = np.exp(shifted, out=shifted)
+        total = softmax.sum(axis=self.axis, keepdims=True)
+        softmax /= total
+        self.softmax = softmax
         return np.squeeze(np.log(total) - picked, axis=self.axis)
 
     def backward(self, g):
@@ -221,10 +222,14 @@ class SigmoidCrossEntropy(Function):
     def forward(self, z, t):
         self.t_dtype = t.dtype
         t = t.astype(z.dtype, copy=False)
-        e = np.exp(-np.abs(z))
+        # e = exp(-|z|) and the loss terms built in place: fresh arrays cost a pass each.
+        e = np.abs(z)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
         loss = np.maximum(z, 0)
-        loss -= z * t
-        loss += np.log1p(e)
+        scratch = np.multiply(z, t)
+        loss -= scratch
+        loss += np.log1p(e, out=scratch)
         self.z, self.t, self.e = z, t, e
         return loss
 
