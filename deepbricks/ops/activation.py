@@ -124,7 +124,9 @@ class _Window(Function):
     def forward(self, x):
         self.x = x
         y = np.clip(x + self.shift if self.shift else x, 0, self.top)
-        return y * self.scale if self.scale != 1 else y
+        if self.scale != 1:
+            y *= self.scale
+        return y
 
     def backward(self, gy):
         x, lo = self.x, -self.shift
@@ -383,7 +385,6 @@ def silu(x):
 
 swish = silu
 
-_SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _GELU_CUBIC = 0.044715
@@ -392,6 +393,7 @@ _GELU_CUBIC = 0.044715
 class Gelu(Function):
     def forward(self, x):
         self.x = x
+        # ndtr is (1 + erf(x / sqrt 2)) / 2 without the cancellation in 1 + erf for x << 0.
         self.cdf = special.ndtr(x)
         return x * self.cdf
 
