@@ -5,6 +5,9 @@ defaults; the fused ops in ``deepbricks.ops`` do the work, so gradients flow and
 inputs stay finite. ``get`` turns a name, None or a callable into the function, and
 ``serialize`` turns the function back into its name.
 
+Every function takes ``x``, a Tensor or array, and returns a Tensor of the same shape; the
+docstrings give the formula and any extra arguments.
+
 Example:
     >>> import deepbricks as db
     >>> from deepbricks import activations
@@ -37,6 +40,9 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
         max_value: the cap (None: no cap).
         threshold: where the unit switches on, default 0.
 
+    Returns:
+        A Tensor of the same shape.
+
     Example:
         >>> import deepbricks as db
         >>> from deepbricks import activations
@@ -57,8 +63,18 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 
 def leaky_relu(x, negative_slope=0.2):
-    """Leaky ReLU: y = x for x > 0, else negative_slope * x (default slope 0.2, as Keras's
-    function; the LeakyReLU layer defaults to 0.3)."""
+    """Leaky ReLU: y = x for x > 0, else negative_slope * x.
+
+    Args:
+        x: a Tensor or array.
+        negative_slope: default 0.2, as Keras's function (the LeakyReLU layer uses 0.3).
+
+    Example:
+        >>> import deepbricks as db
+        >>> from deepbricks import activations
+        >>> activations.leaky_relu(db.Tensor([-1.0, 2.0]))
+        Tensor([-0.2,  2. ], dtype=float32)
+    """
     return ops.leaky_relu(x, negative_slope)
 
 
@@ -78,17 +94,32 @@ def tanh(x):
 
 
 def softmax(x, axis=-1):
-    """y_i = e^{x_i} / sum_j e^{x_j} along ``axis`` (computed stably, shifted by the max)."""
+    """y_i = e^{x_i} / sum_j e^{x_j} along ``axis`` (computed stably, shifted by the max).
+
+    Args:
+        x: a Tensor or array.
+        axis: the axis that sums to one, default the last.
+    """
     return ops.softmax(x, axis=axis)
 
 
 def log_softmax(x, axis=-1):
-    """y_i = x_i - log(sum_j e^{x_j}) along ``axis`` (log-sum-exp, stable)."""
+    """y_i = x_i - log(sum_j e^{x_j}) along ``axis`` (log-sum-exp, stable).
+
+    Args:
+        x: a Tensor or array.
+        axis: the axis normalized over, default the last.
+    """
     return ops.log_softmax(x, axis=axis)
 
 
 def elu(x, alpha=1.0):
-    """Exponential linear unit: y = x for x > 0, else alpha * (e^x - 1)."""
+    """Exponential linear unit: y = x for x > 0, else alpha * (e^x - 1).
+
+    Args:
+        x: a Tensor or array.
+        alpha: the negative saturation value, default 1.0.
+    """
     return ops.elu(x, alpha)
 
 
@@ -114,8 +145,13 @@ def silu(x):
 
 
 def gelu(x, approximate=False):
-    """Gaussian error linear unit: y = x * Phi(x) = 0.5 x (1 + erf(x / sqrt(2))) (exact by
-    default), or the tanh approximation with ``approximate=True``."""
+    """Gaussian error linear unit: y = x * Phi(x) = 0.5 x (1 + erf(x / sqrt(2))).
+
+    Args:
+        x: a Tensor or array.
+        approximate: use 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) instead of the
+            exact form (the default, as in Keras 3).
+    """
     return ops.gelu(x, approximate=approximate)
 
 
@@ -166,6 +202,10 @@ def tanh_shrink(x):
 
 def celu(x, alpha=1.0):
     """Continuously differentiable ELU: y = x for x > 0, else alpha * (e^{x / alpha} - 1).
+
+    Args:
+        x: a Tensor or array.
+        alpha: default 1.0 (where celu equals elu).
 
     Example:
         >>> import deepbricks as db

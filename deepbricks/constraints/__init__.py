@@ -101,6 +101,12 @@ class UnitNorm(Constraint):
 
     Args:
         axis: the axis (or axes) the norms are taken over, default 0.
+
+    Example:
+        >>> import numpy as np
+        >>> from deepbricks.constraints import UnitNorm
+        >>> UnitNorm(axis=1)(np.array([[3.0, 4.0]], 'float32'))
+        array([[0.6, 0.8]], dtype=float32)
     """
 
     def __init__(self, axis=0):

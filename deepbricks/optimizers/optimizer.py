@@ -26,10 +26,6 @@ from deepbricks.autograd.tensor import Tensor
 from deepbricks.optimizers import schedules
 
 
-def _snake_case(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def _check_positive(owner, name, value, allow_none=True, allow_zero=False):
     if value is None and allow_none:
         return None
@@ -68,7 +64,7 @@ class Optimizer:
         clipvalue: clips each gradient element to [-clipvalue, clipvalue].
         global_clipnorm: clips all gradients together to this norm:
             g_i <- g_i * c / max(sqrt(sum_j ||g_j||^2), c).
-        name: the optimizer's name (default: its class name in snake case).
+        name: the optimizer's name (default: its class name in lower case).
         **kwargs: only the Keras 1/2 spelling ``lr=`` (deprecated) of ``learning_rate``.
 
     Attributes:
@@ -114,7 +110,7 @@ class Optimizer:
             _check_positive(cls, key, value) for key, value in clips.items()
         )
         self.weight_decay = _check_positive(cls, "weight_decay", weight_decay, allow_zero=True)
-        self.name = name or _snake_case(cls)
+        self.name = name or cls.lower()
         self._learning_rate = None
         self.learning_rate = learning_rate
         self.iterations = 0
@@ -188,11 +184,6 @@ class Optimizer:
         """The dict of slot arrays of ``variable`` (built on first use)."""
         return self._slots[self._index[id(variable)]]
 
-    @property
-    def variables(self):
-        """The variables this optimizer has slots for, in index order."""
-        return list(self._variables)
-
     def zero_grad(self):
         """Resets the ``.grad`` of every variable this optimizer has updated."""
         for variable in self._variables:
@@ -223,7 +214,8 @@ class Optimizer:
             grads: one gradient per variable (arrays or Tensors; None skips a variable), or
                 None to use each variable's ``.grad`` (after ``loss.backward()``).
             trainable_variables: the variables to update. May be omitted when ``grads`` is
-                given and the optimizer was built (gradients then match ``variables``).
+                given and the optimizer was built: the gradients then follow the order in
+                which ``build`` (or earlier steps) first saw the variables.
         """
         cls = type(self).__name__
         if trainable_variables is None:

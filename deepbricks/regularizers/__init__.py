@@ -75,6 +75,12 @@ class L1L2(Regularizer):
     Args:
         l1: default 0.0.
         l2: default 0.0.
+
+    Example:
+        >>> import numpy as np
+        >>> from deepbricks.regularizers import L1L2
+        >>> float(L1L2(l1=0.5, l2=0.25)(np.array([1.0, -2.0])).numpy())   # 0.5*3 + 0.25*5
+        2.75
     """
 
     def __init__(self, l1=0.0, l2=0.0):
