@@ -386,6 +386,19 @@ def test_defaults_follow_keras():
     assert (adam.beta_1, adam.beta_2, adam.epsilon) == (0.9, 0.999, 1e-7)
     assert optimizers.Nadam().epsilon == 1e-7
     assert optimizers.AdamW().weight_decay == 0.004
+    assert [optimizers.get(n).name for n in ("sgd", "rmsprop", "adamw")] == [
+        "sgd", "rmsprop", "adamw"]
+
+
+def test_a_callable_learning_rate_is_read_each_step_but_cannot_be_serialized():
+    rates = iter([0.5, 0.25])
+    opt = optimizers.SGD(learning_rate=lambda: next(rates))
+    w = Variable(np.zeros(1, "float32"))
+    opt.apply([np.ones(1, "float32")], [w])
+    opt.apply([np.ones(1, "float32")], [w])
+    np.testing.assert_allclose(w.numpy(), [-0.75])
+    with pytest.raises(ValueError, match="cannot serialize a learning rate given as a plain"):
+        opt.get_config()
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
