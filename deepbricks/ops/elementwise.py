@@ -55,8 +55,11 @@ def operand(x, op):
 
 
 def float_operand(x, op):
-    """Like :func:`operand`, but integer and bool data become floatx (as in Keras's exp, mean,
-    softmax, ...), so a transcendental op never silently returns float64."""
+    """Like :func:`operand`, but integer and bool data become floatx.
+
+    Keras does the same for exp, mean, softmax, ...; it keeps a transcendental op from
+    silently returning float64.
+    """
     x = operand(x, op)
     array = x.data if isinstance(x, Tensor) else x
     if array.dtype.kind in "biu":
@@ -86,10 +89,15 @@ def _array(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-def _check_broadcast(op, *xs):
-    shapes = [s for s in map(np.shape, xs) if s]
-    if any(s != shapes[0] for s in shapes):
-        broadcast_shapes(op, *shapes)
+def _shapes(xs):
+    # Arrays carry their shape; Python scalars (and a missing clip bound) have none.
+    return [getattr(x, "shape", ()) for x in xs]
+
+
+def _check_broadcast(op, shapes):
+    sized = [s for s in shapes if s]
+    if any(s != sized[0] for s in sized):
+        broadcast_shapes(op, *sized)
 
 
 class _Binary(Function):
@@ -97,8 +105,9 @@ class _Binary(Function):
 
     def check(self, *xs):
         """Validates broadcasting and records each operand's shape and dtype for ``reduce``."""
-        _check_broadcast(self.name, *xs)
-        self.meta = [(np.shape(x), getattr(x, "dtype", None)) for x in xs]
+        shapes = _shapes(xs)
+        _check_broadcast(self.name, shapes)
+        self.meta = [(s, getattr(x, "dtype", None)) for s, x in zip(shapes, xs, strict=True)]
 
     def reduce(self, grad, i):
         """The gradient of operand ``i``: summed back to its shape, cast to its dtype."""
@@ -764,7 +773,7 @@ def astype(x, dtype):
 
 def _compare(op, ufunc, *xs):
     arrays = [_array(x) for x in _operands(op, *xs)]
-    _check_broadcast(op, *arrays)
+    _check_broadcast(op, _shapes(arrays))
     return Tensor(ufunc(*arrays))
 
 
