@@ -28,7 +28,9 @@ class Variable(Tensor):
 
     def __init__(self, value, name=None, trainable=True, path=None, dtype=None,
                  regularizer=None, constraint=None):
-        super().__init__(value, requires_grad=False, dtype=dtype, name=name)
+        # A weight owns its array (optimizers update it in place), as Keras copies too.
+        value = np.array(value.data if isinstance(value, Tensor) else value, dtype=dtype)
+        super().__init__(value, requires_grad=False, name=name)
         self._trainable = self.requires_grad = bool(trainable)
         self.path = path or name
         self.regularizer = regularizer
