@@ -29,8 +29,10 @@ class Variable(Tensor):
     def __init__(self, value, name=None, trainable=True, path=None, dtype=None,
                  regularizer=None, constraint=None):
         # A weight owns its array (optimizers update it in place), as Keras copies too.
-        value = np.array(value.data if isinstance(value, Tensor) else value, dtype=dtype)
-        super().__init__(value, requires_grad=False, name=name)
+        value = value.data if isinstance(value, Tensor) else value
+        if isinstance(value, np.ndarray):
+            value = value.copy()
+        super().__init__(value, requires_grad=False, dtype=dtype, name=name)
         self._trainable = self.requires_grad = bool(trainable)
         self.path = path or name
         self.regularizer = regularizer
