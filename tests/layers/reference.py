@@ -14,8 +14,8 @@ A row builds one of our layers and, when Keras has it, the same Keras layer. The
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pytest

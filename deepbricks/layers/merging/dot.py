@@ -69,8 +69,9 @@ class Dot(Layer):
         return axes
 
     def call(self, inputs):
-        x, y = inputs if isinstance(inputs, (list, tuple)) else (inputs, None)
-        ax, ay = self._axes_for([getattr(t, "shape", None) for t in (x, y)])
+        shapes = [x.shape for x in inputs] if isinstance(inputs, (list, tuple)) else None
+        ax, ay = self._axes_for(shapes)
+        x, y = inputs
         if self.normalize:
             x, y = _l2_normalize(x, ax), _l2_normalize(y, ay)
         x_rest = [d for i, d in enumerate(x.shape) if i not in (0, ax)]
