@@ -112,7 +112,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0):
         err = np.abs(ana - num)
         excess = err - (atol + rtol * np.abs(num))
         if excess.size and excess.max() > 0:
-            worst = np.unravel_index(np.argmax(excess), excess.shape)
+            worst = tuple(int(i) for i in np.unravel_index(np.argmax(excess), excess.shape))
             raise GradcheckError(
                 f"gradient of input {index} (shape {t.shape}) is wrong at {worst}: "
                 f"analytic {ana[worst]:.8g}, numeric {num[worst]:.8g}, "

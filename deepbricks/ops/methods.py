@@ -52,8 +52,7 @@ def attach():
     for name, fn in _OPERATORS.items():
         setattr(Tensor, name, fn)
     for name in _METHODS:
-        if hasattr(ops, name):  # TODO(strict once every op file is written)
-            setattr(Tensor, name, getattr(ops, name))
+        setattr(Tensor, name, getattr(ops, name))
     Tensor.reshape = _reshape
     Tensor.transpose = _transpose
     Tensor.T = property(lambda self: ops.transpose(self))
