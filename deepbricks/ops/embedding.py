@@ -84,7 +84,9 @@ def embedding(indices, table):
                [3., 3.]])
     """
     ids = as_indices("embedding", "indices", indices)
-    table_shape = np.shape(table.data if isinstance(table, Tensor) else table)
+    if not isinstance(table, (Tensor, np.ndarray)):
+        table = Tensor(table)
+    table_shape = table.shape
     if len(table_shape) != 2:
         raise ValueError(
             f"embedding: table must be 2-D with shape (input_dim, output_dim); received shape "

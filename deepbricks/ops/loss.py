@@ -20,8 +20,13 @@ __all__ = [
 ]
 
 
+def _operand(x):
+    """Tensors and arrays as they are; lists and numbers as Tensors (floats -> floatx)."""
+    return x if isinstance(x, (Tensor, np.ndarray)) else Tensor(x)
+
+
 def _data(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.data if isinstance(x, Tensor) else x
 
 
 def _float_logits(op, logits):
@@ -105,9 +110,10 @@ def softmax_cross_entropy(logits, target, axis=-1):
         >>> loss.numpy().round(4)
         array([0.1269, 0.6931])
     """
+    logits, target = _operand(logits), _operand(target)
     z = _float_logits("softmax_cross_entropy", logits)
     axis = _class_axis("softmax_cross_entropy", axis, z.shape)
-    t_shape = np.shape(_data(target))
+    t_shape = _data(target).shape
     if t_shape != z.shape:
         raise ValueError(
             f"softmax_cross_entropy: target of shape {t_shape} does not match logits of shape "
@@ -163,6 +169,7 @@ def sparse_softmax_cross_entropy(logits, labels, axis=-1):
         array([0.2395, 1.0986])
     """
     op = "sparse_softmax_cross_entropy"
+    logits = _operand(logits)
     z = _float_logits(op, logits)
     axis = _class_axis(op, axis, z.shape)
     ids = as_indices(op, "labels", labels)
@@ -213,6 +220,7 @@ def cross_entropy(logits, target, axis=-1):
         >>> db.ops.cross_entropy(z, np.array([[1.0, 0.0]])).numpy().round(4)
         array([0.1269])
     """
+    target = _operand(target)
     if np.issubdtype(_data(target).dtype, np.integer):
         return sparse_softmax_cross_entropy(logits, target, axis=axis)
     return softmax_cross_entropy(logits, target, axis=axis)
@@ -266,8 +274,9 @@ def sigmoid_cross_entropy(logits, target):
         >>> db.ops.sigmoid_cross_entropy(np.array([0.0, 1000.0]), np.array([1.0, 1.0])).numpy()
         array([0.69314718, 0.        ])
     """
+    logits, target = _operand(logits), _operand(target)
     z = _float_logits("sigmoid_cross_entropy", logits)
-    t_shape = np.shape(_data(target))
+    t_shape = _data(target).shape
     if t_shape != z.shape:
         raise ValueError(
             f"sigmoid_cross_entropy: target of shape {t_shape} does not match logits of shape "

@@ -19,8 +19,13 @@ from deepbricks.autograd.tensor import Tensor
 __all__ = ["batch_norm", "batch_norm_inference", "layer_norm"]
 
 
+def _operand(x):
+    """Tensors, arrays and None as they are; lists and numbers as Tensors (floats -> floatx)."""
+    return x if x is None or isinstance(x, (Tensor, np.ndarray)) else Tensor(x)
+
+
 def _data(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.data if isinstance(x, Tensor) else x
 
 
 def _check_float(op, x):
@@ -63,7 +68,7 @@ def _check_param(op, name, p, shape, axes):
     """Checks that ``p`` (gamma, beta, mean or variance) has the shape of x on ``axes``."""
     if p is None:
         return
-    got = np.shape(_data(p))
+    got = _data(p).shape
     expected = tuple(shape[a] for a in axes)
     if got != expected:
         raise ValueError(
@@ -169,6 +174,7 @@ def batch_norm(x, gamma=None, beta=None, axis=-1, epsilon=1e-3):
         (array([[-1., -1.],
                [ 1.,  1.]]), array([ 2., 20.]), array([  1., 100.]))
     """
+    x, gamma, beta = _operand(x), _operand(gamma), _operand(beta)
     data = _data(x)
     _check_float("batch_norm", data)
     axes = _channel_axis("batch_norm", axis, data.shape)
@@ -242,10 +248,12 @@ def batch_norm_inference(x, mean, variance, gamma=None, beta=None, axis=-1, epsi
         ...                             epsilon=0.0).numpy()
         array([[ 1., -1.]])
     """
+    x = _operand(x)
     data = _data(x)
     _check_float("batch_norm_inference", data)
     axes = _channel_axis("batch_norm_inference", axis, data.shape)
     params = {"mean": mean, "variance": variance, "gamma": gamma, "beta": beta}
+    params = {name: _operand(p) for name, p in params.items()}
     for name, p in params.items():
         _check_param("batch_norm_inference", name, p, data.shape, axes)
     return BatchNormInference.apply(x, *params.values(), axis=axes[0], epsilon=epsilon)
@@ -312,6 +320,7 @@ def layer_norm(x, gamma=None, beta=None, axis=-1, epsilon=1e-3):
         array([[-1.,  1.],
                [-1.,  1.]])
     """
+    x, gamma, beta = _operand(x), _operand(gamma), _operand(beta)
     data = _data(x)
     _check_float("layer_norm", data)
     axes = _normalize_axes("layer_norm", axis, data.shape)

@@ -17,18 +17,15 @@ from deepbricks.ops.elementwise import add, multiply
 __all__ = ["dropout", "gaussian_dropout", "gaussian_noise"]
 
 
-def _float_data(op, x):
-    data = x.data if isinstance(x, Tensor) else np.asarray(x)
-    if not np.issubdtype(data.dtype, np.floating):
+def _float_input(op, x):
+    """x as a Tensor (arrays keep their dtype, Python floats become floatx) and its array."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if not np.issubdtype(x.dtype, np.floating):
         raise TypeError(
-            f"{op} expects a floating-point input; received dtype {data.dtype}. "
+            f"{op} expects a floating-point input; received dtype {x.dtype}. "
             f"Cast it first, e.g. x.astype('float32')."
         )
-    return data
-
-
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+    return x, x.data
 
 
 def _check_rate(op, rate):
@@ -88,10 +85,10 @@ def dropout(x, rate, training=True, noise_shape=None):
                [0., 0., 0., 0.]], dtype=float32)
     """
     rate = _check_rate("dropout", rate)
-    data = _float_data("dropout", x)
+    x, data = _float_input("dropout", x)
     shape = _noise_shape("dropout", noise_shape, data.shape)
     if not training or rate == 0:
-        return _as_tensor(x)
+        return x
     keep = backend.rng().random(shape, dtype=_draw_dtype(data.dtype)) >= rate
     mask = keep.astype(data.dtype)
     mask *= 1.0 / (1.0 - rate)
@@ -120,9 +117,9 @@ def gaussian_noise(x, stddev, training=True):
         raise ValueError(
             f"gaussian_noise: stddev must be a finite number >= 0. Received: stddev={stddev}"
         )
-    data = _float_data("gaussian_noise", x)
+    x, data = _float_input("gaussian_noise", x)
     if not training or stddev == 0:
-        return _as_tensor(x)
+        return x
     noise = backend.rng().standard_normal(data.shape, dtype=_draw_dtype(data.dtype))
     noise *= float(stddev)
     return add(x, noise.astype(data.dtype, copy=False))
@@ -148,9 +145,9 @@ def gaussian_dropout(x, rate, training=True):
         array([1., 1., 1.])
     """
     rate = _check_rate("gaussian_dropout", rate)
-    data = _float_data("gaussian_dropout", x)
+    x, data = _float_input("gaussian_dropout", x)
     if not training or rate == 0:
-        return _as_tensor(x)
+        return x
     noise = backend.rng().standard_normal(data.shape, dtype=_draw_dtype(data.dtype))
     noise *= (rate / (1.0 - rate)) ** 0.5
     noise += 1.0

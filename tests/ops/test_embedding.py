@@ -68,6 +68,12 @@ def test_float_indices_holding_whole_numbers_are_accepted():
                                   [[4.0, 5.0], [0.0, 1.0]])
 
 
+def test_python_lists_are_accepted():
+    y = embedding([[0, 1]], [[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(y.numpy(), [[[1.0, 2.0], [3.0, 4.0]]])
+    assert y.dtype == np.float32
+
+
 @pytest.mark.parametrize("indices, error, message", [
     (np.array([[5, 1000]]), ValueError,
      r"embedding: index 1000 out of range for a table of 1000 rows \(input_dim\)\. Indices "

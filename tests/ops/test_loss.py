@@ -166,6 +166,15 @@ def test_sparse_labels_may_be_floats_holding_whole_numbers():
     np.testing.assert_array_equal(from_floats, sparse_ce_ref(np.array([1, 3, 0]))(z))
 
 
+def test_python_lists_are_accepted_as_float32_logits_and_integer_labels():
+    z = [[2.0, 0.0], [0.0, 0.0]]
+    dense = softmax_cross_entropy(z, [[1.0, 0.0], [0.0, 1.0]]).numpy()
+    sparse = cross_entropy(z, [0, 1]).numpy()
+    assert dense.dtype == sparse.dtype == np.float32
+    np.testing.assert_allclose(dense, sparse)
+    assert sigmoid_cross_entropy([0.0], [1.0]).dtype == np.float32
+
+
 @pytest.mark.parametrize("call, error, message", [
     (lambda: softmax_cross_entropy(np.zeros((4, 3)), np.zeros(4)), ValueError,
      r"softmax_cross_entropy: target of shape \(4,\) does not match logits of shape \(4, 3\); "

@@ -226,6 +226,13 @@ def test_layer_norm_matches_keras_layer_normalization():
     np.testing.assert_allclose(layer_norm(x, axis=(1, 2)).numpy(), want, rtol=1e-4, atol=1e-4)
 
 
+def test_python_lists_are_accepted_as_float32_tensors():
+    y, mean, _ = batch_norm([[1.0, 2.0], [3.0, 6.0]], gamma=[1.0, 1.0])
+    assert y.dtype == mean.dtype == np.float32
+    assert layer_norm([[1.0, 3.0]]).dtype == np.float32
+    assert batch_norm_inference([[1.0]], [0.0], [1.0]).dtype == np.float32
+
+
 @pytest.mark.parametrize("call, error, message", [
     (lambda: batch_norm(np.zeros((4, 3)), axis=2), ValueError,
      r"batch_norm: axis 2 is out of range for an input of shape \(4, 3\) \(rank 2\); "

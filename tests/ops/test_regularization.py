@@ -144,6 +144,11 @@ def test_gaussian_dropout_keeps_the_mean_with_the_dropout_variance():
     assert abs(y.std() - np.sqrt(0.2 / 0.8)) < 5e-3
 
 
+def test_python_lists_become_float32_tensors():
+    assert dropout([1.0, 2.0], 0.5).dtype == np.float32
+    assert dropout([1.0, 2.0], 0.5, training=False).dtype == np.float32
+
+
 @pytest.mark.parametrize("call, error, message", [
     (lambda: dropout(np.ones(3), 1.5), ValueError,
      r"dropout: rate is the fraction of units to drop and must be a number in \[0, 1\)\. "
