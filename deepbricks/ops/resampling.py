@@ -163,12 +163,11 @@ def upsampling1d(x, size=2):
 
 def _amounts(value, nd, name, op):
     """Keras's spellings: int, one int per axis, or a (before, after) pair per axis."""
+    items = ()
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = (value,) * nd
-    try:
+        items = (value,) * nd
+    elif isinstance(value, (tuple, list)):
         items = tuple(value)
-    except TypeError:
-        items = ()
     if nd == 1 and len(items) == 2 and not isinstance(items[0], (tuple, list)):
         items = (items,)
     per_axis = []
