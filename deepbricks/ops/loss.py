@@ -51,12 +51,6 @@ def _class_axis(op, axis, shape):
     return int(axis) % ndim
 
 
-def _shifted_exp(z, axis):
-    """z - max(z) and its exp along ``axis``: the largest term of the softmax is exp(0) = 1."""
-    shifted = z - z.max(axis=axis, keepdims=True)
-    return shifted, np.exp(shifted)
-
-
 class SoftmaxCrossEntropy(Function):
     def __init__(self, axis):
         self.axis = axis
@@ -64,7 +58,9 @@ class SoftmaxCrossEntropy(Function):
     def forward(self, z, t):
         self.t_dtype = t.dtype
         t = t.astype(z.dtype, copy=False)
-        log_softmax, e = _shifted_exp(z, self.axis)
+        # Shifted so that the largest exponent is exp(0) = 1: no overflow, and total >= 1.
+        log_softmax = z - z.max(axis=self.axis, keepdims=True)
+        e = np.exp(log_softmax)
         total = e.sum(axis=self.axis, keepdims=True)
         log_softmax -= np.log(total)
         loss = -np.sum(t * log_softmax, axis=self.axis)

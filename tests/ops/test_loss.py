@@ -133,6 +133,13 @@ def test_sigmoid_loss_stays_finite_at_logits_of_1000(dtype):
     np.testing.assert_allclose(z.grad, [1.0, -1.0, 0.0, 0.0])
 
 
+def test_soft_target_gradients_stay_finite_at_logits_of_1000():
+    teacher = db.Tensor(np.full((2, 3), 1 / 3), requires_grad=True)
+    softmax_cross_entropy(EXTREME, teacher).backward(np.ones(2))
+    np.testing.assert_allclose(teacher.grad, -log_softmax_ref(EXTREME))
+    assert teacher.grad.max() == 2000.0
+
+
 def test_soft_targets_that_require_grad_receive_minus_log_softmax():
     z = db.Tensor(np.array([[1.0, 2.0, 3.0]]), requires_grad=True)
     teacher = db.Tensor(np.array([[0.2, 0.3, 0.5]]), requires_grad=True)
@@ -196,6 +203,8 @@ def test_python_lists_are_accepted_as_float32_logits_and_integer_labels():
     (lambda: cross_entropy(np.zeros((2, 3)), np.array([0, 1]), axis=2), ValueError,
      r"sparse_softmax_cross_entropy: axis 2 is out of range for logits of shape \(2, 3\) "
      r"\(rank 2\); the class axis must be in \[-2, 1\], usually -1"),
+    (lambda: softmax_cross_entropy(np.zeros((2, 3)), np.zeros((2, 3)), axis=1.0), TypeError,
+     r"softmax_cross_entropy: axis must be an int, the class axis\. Received: axis=1\.0"),
     (lambda: softmax_cross_entropy(np.zeros((2, 3), "int64"), np.zeros((2, 3))), TypeError,
      r"softmax_cross_entropy: logits must be floating-point; received dtype int64"),
     (lambda: sigmoid_cross_entropy(np.zeros((4, 1)), np.zeros(4)), ValueError,
