@@ -37,7 +37,7 @@ class Cropping1D(Layer):
         self.input_spec = InputSpec(ndim=3)
 
     def call(self, inputs):
-        _cropped(self, inputs.shape, 1, self.cropping)
+        self.compute_output_shape(inputs.shape)
         return ops.cropping1d(inputs, self.cropping)
 
     def compute_output_shape(self, input_shape):
