@@ -5,7 +5,9 @@ requires grad) and ``y_pred`` (a Tensor) and returns a Tensor with one loss per 
 last axis is averaged (regression, hinge, binary cross-entropy, Poisson) or summed
 (categorical cross-entropy, KL divergence, cosine similarity) away. Every function is a
 composition of deepbricks ops, so gradients flow back to ``y_pred``; the ``from_logits=True``
-cross-entropies call the fused, numerically stable ops of ``deepbricks.ops``.
+cross-entropies call the fused, numerically stable ops of ``deepbricks.ops``, and the
+cross-entropies on probabilities (the classic softmax-output model) the fused ops of
+``deepbricks.losses.fused``.
 
 Probabilities are clipped to [EPSILON, 1 - EPSILON] before a logarithm, as in Keras.
 """
@@ -17,6 +19,7 @@ import numpy as np
 
 from deepbricks import ops
 from deepbricks.autograd import Tensor
+from deepbricks.losses import fused
 from deepbricks.losses.loss import as_prediction, squeeze_or_expand_to_same_rank
 
 __all__ = [
@@ -37,7 +40,7 @@ __all__ = [
     "cosine_similarity",
 ]
 
-EPSILON = 1e-7  # Keras's backend.epsilon()
+EPSILON = fused.EPSILON
 _LOG_2 = math.log(2.0)
 
 
@@ -209,7 +212,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         >>> import numpy as np
         >>> from deepbricks import losses
         >>> losses.binary_crossentropy(np.array([[1., 0.]]), np.array([[0.9, 0.2]]))
-        Tensor([0.16425204], dtype=float64)
+        Tensor([0.16425203], dtype=float64)
     """
     y_true, y_pred = _pair("binary_crossentropy", y_true, y_pred, same_shape=True)
     label_smoothing = _check_smoothing("binary_crossentropy", label_smoothing)
@@ -217,9 +220,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
         return ops.mean(ops.sigmoid_cross_entropy(y_pred, y_true), axis=axis)
-    p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
-    log_likelihood = y_true * ops.log(p) + (1.0 - y_true) * ops.log(1.0 - p)
-    return -ops.mean(log_likelihood, axis=axis)
+    return ops.mean(fused.BinaryCrossentropy.apply(y_pred, y_true), axis=axis)
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -248,8 +249,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         >>> losses.categorical_crossentropy(np.array([[0., 1.]]), np.array([[0.5, 0.5]]))
         Tensor([0.69314718], dtype=float64)
     """
-    axis = _check_axis("categorical_crossentropy", axis)
     y_true, y_pred = _pair("categorical_crossentropy", y_true, y_pred, same_shape=True)
+    axis = _check_axis("categorical_crossentropy", axis, y_pred.shape)
     num_classes = y_pred.shape[axis]
     if num_classes == 1:
         warnings.warn(
@@ -262,8 +263,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
     if from_logits:
         return ops.softmax_cross_entropy(y_pred, y_true, axis=axis)
-    p = ops.clip(y_pred / ops.sum(y_pred, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON)
-    return -ops.sum(y_true * ops.log(p), axis=axis)
+    return fused.CategoricalCrossentropy.apply(y_pred, y_true, axis=axis)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
@@ -292,16 +292,14 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         >>> losses.sparse_categorical_crossentropy(np.array([1]), np.array([[0.5, 0.5]]))
         Tensor([0.69314718], dtype=float64)
     """
-    axis = _check_axis("sparse_categorical_crossentropy", axis)
     y_pred = as_prediction(y_pred)
+    axis = _check_axis("sparse_categorical_crossentropy", axis, y_pred.shape)
     labels, valid = sparse_labels("sparse_categorical_crossentropy", y_true, y_pred.shape, axis,
                                   ignore_class)
     if from_logits:
         losses = ops.sparse_softmax_cross_entropy(y_pred, labels, axis=axis)
     else:
-        p = y_pred / ops.sum(y_pred, axis=axis, keepdims=True)
-        p_label = ops.sum(p * one_hot(labels, y_pred.shape[axis], axis, y_pred.dtype), axis=axis)
-        losses = -ops.log(ops.clip(p_label, EPSILON, 1.0 - EPSILON))
+        losses = fused.SparseCategoricalCrossentropy.apply(y_pred, labels, axis=axis)
     if valid is not None:
         losses = losses * valid.astype(losses.dtype)
     return losses
@@ -353,14 +351,6 @@ def sparse_labels(loss, y_true, pred_shape, axis, ignore_class=None):
             f"{high}. {fix}"
         )
     return labels, valid
-
-
-def one_hot(labels, num_classes, axis, dtype):
-    """Array with 1 at each label along a new axis ``axis`` of size ``num_classes``."""
-    classes = np.arange(num_classes)
-    out_axis = axis % (labels.ndim + 1)
-    classes = classes.reshape((num_classes,) + (1,) * (labels.ndim - out_axis))
-    return (np.expand_dims(labels, out_axis) == classes).astype(dtype)
 
 
 def kl_divergence(y_true, y_pred):
@@ -472,11 +462,16 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     return -ops.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
 
 
-def _check_axis(loss, axis):
+def _check_axis(loss, axis, shape):
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise ValueError(
             f"{loss}: axis must be an int (the class axis, usually -1); received "
             f"axis={axis!r}."
+        )
+    if not -len(shape) <= axis < len(shape):
+        raise ValueError(
+            f"{loss}: axis={axis} is out of range for y_pred of shape {tuple(shape)}; the "
+            f"class axis is usually -1."
         )
     return int(axis)
 

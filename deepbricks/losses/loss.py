@@ -27,7 +27,6 @@ from deepbricks import backend, ops
 from deepbricks.autograd import Tensor
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
-_MEAN_REDUCTIONS = ("sum_over_batch_size", "mean", "mean_with_sample_weight")
 
 
 def snake_case(name):
@@ -185,14 +184,13 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
         values = values * _broadcast_weights(name, weights, values.shape)
     if reduction in (None, "none") or values.shape in ((), (0,)):
         return values
-    loss = ops.sum(values)
-    if reduction in _MEAN_REDUCTIONS:
-        if reduction == "mean_with_sample_weight" and weights is not None:
-            divisor = float(np.sum(weights))
-        else:
-            divisor = float(values.size)
-        loss = loss / divisor if divisor else loss * 0.0
-    return loss
+    if reduction == "sum" or values.size == 0:
+        return ops.sum(values)
+    if reduction == "mean_with_sample_weight" and weights is not None:
+        divisor = float(np.sum(weights))
+        loss = ops.sum(values)
+        return loss / divisor if divisor else loss * 0.0
+    return ops.mean(values)
 
 
 def _broadcast_weights(name, weights, shape):

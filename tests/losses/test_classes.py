@@ -263,3 +263,12 @@ def test_class_errors_name_the_loss_and_both_shapes():
     with pytest.raises(ValueError, match=r"categorical_crossentropy.*y_true.shape=\(4, 1\).*"
                                          r"y_pred.shape=\(4, 3\).*sparse_categorical"):
         losses.CategoricalCrossentropy()(np.zeros((4, 1)), np.full((4, 3), 1 / 3))
+
+
+def test_dtype_argument_casts_predictions_and_keeps_gradients_flowing():
+    y_pred = db.Tensor(np.full((2, 3), 0.5, np.float32), requires_grad=True)
+    loss = losses.MeanSquaredError(dtype="float64")(np.zeros((2, 3)), y_pred)
+    loss.backward()
+    assert loss.dtype == np.float64
+    assert y_pred.grad.dtype == np.float32
+    np.testing.assert_allclose(y_pred.grad, np.full((2, 3), 1 / 6), rtol=1e-6)

@@ -206,7 +206,8 @@ def test_float32_in_float32_out(case):
     assert y_pred.grad.dtype == np.float32
 
 
-@pytest.mark.parametrize("fn", ["mean_squared_error", "kl_divergence", "poisson"])
+@pytest.mark.parametrize("fn", ["mean_squared_error", "kl_divergence", "poisson",
+                                "binary_crossentropy", "categorical_crossentropy"])
 def test_y_true_tensor_requiring_grad_is_differentiated(fn):
     y_true, y_pred = positive(np.random.default_rng(3), (3, 4))
     y_true, y_pred = y_true / 4, y_pred / 4
@@ -238,26 +239,34 @@ EXTREME_LOGITS = np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0],
     ("sparse_categorical_crossentropy", np.array([1, 2, 2])),
 ])  # fmt: skip
 def test_extreme_logits_stay_finite_and_match_keras(fn, y_true, keras):
-    y_pred = db.Tensor(EXTREME_LOGITS, requires_grad=True)
-    ours = getattr(losses, fn)(y_true, y_pred, from_logits=True)
+    check_values_and_gradients(keras, fn, y_true, EXTREME_LOGITS, from_logits=True)
+
+
+def check_values_and_gradients(keras, fn, y_true, y_pred, **kwargs):
+    """Losses and their gradients (upstream all ones) equal Keras's, autodiffed by PyTorch."""
+    torch = pytest.importorskip("torch", reason="gradients of Keras's torch backend")
+    ours_pred = db.Tensor(y_pred, requires_grad=True)
+    ours = getattr(losses, fn)(y_true, ours_pred, **kwargs)
     ours.sum().backward()
-    theirs = getattr(keras.losses, fn)(y_true, EXTREME_LOGITS, from_logits=True)
-    assert np.all(np.isfinite(ours.numpy())) and np.all(np.isfinite(y_pred.grad))
+    theirs_pred = torch.tensor(y_pred, requires_grad=True)
+    theirs = getattr(keras.losses, fn)(torch.tensor(y_true), theirs_pred, **kwargs)
+    theirs.sum().backward()
+    assert np.all(np.isfinite(ours.numpy())) and np.all(np.isfinite(ours_pred.grad))
     np.testing.assert_allclose(ours.numpy(), to_numpy(theirs), rtol=1e-6)
+    np.testing.assert_allclose(ours_pred.grad, to_numpy(theirs_pred.grad), rtol=1e-6,
+                               atol=1e-12)
 
 
 @pytest.mark.parametrize("fn, y_true", [
-    ("binary_crossentropy", np.array([[1.0, 0.0], [0.0, 1.0]])),
+    ("binary_crossentropy", np.array([[0.0, 1.0], [0.0, 1.0]])),
     ("categorical_crossentropy", np.eye(2)[[1, 0]]),
     ("sparse_categorical_crossentropy", np.array([1, 0])),
     ("kl_divergence", np.eye(2)[[1, 0]]),
 ])  # fmt: skip
 def test_saturated_probabilities_are_clipped_to_finite_losses(fn, y_true, keras):
-    y_pred = np.array([[1.0, 0.0], [1.0, 0.0]])
+    y_pred = np.array([[1.0, 0.0], [0.3, 0.7]])
+    check_values_and_gradients(keras, fn, y_true, y_pred)
     ours = getattr(losses, fn)(y_true, db.Tensor(y_pred))
-    theirs = to_numpy(getattr(keras.losses, fn)(y_true, y_pred))
-    assert np.all(np.isfinite(ours.numpy()))
-    np.testing.assert_allclose(ours.numpy(), theirs, rtol=1e-6)
     assert ours.numpy().max() == pytest.approx(-np.log(losses.EPSILON), rel=1e-6)
 
 
@@ -321,9 +330,12 @@ def test_label_smoothing_outside_0_1_is_rejected(smoothing):
                                    label_smoothing=smoothing)
 
 
-def test_categorical_crossentropy_axis_must_be_an_int():
+def test_categorical_crossentropy_axis_must_be_an_int_in_range():
     with pytest.raises(ValueError, match=r"categorical_crossentropy: axis must be an int"):
         losses.categorical_crossentropy(np.eye(2), np.eye(2), axis=True)
+    with pytest.raises(ValueError, match=r"sparse_categorical_crossentropy: axis=2 is out of "
+                                         r"range for y_pred of shape \(2, 2\)"):
+        losses.sparse_categorical_crossentropy(np.zeros(2), np.eye(2), axis=2)
 
 
 def test_categorical_crossentropy_over_one_class_warns_that_it_is_always_zero():
