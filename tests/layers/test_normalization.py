@@ -183,3 +183,14 @@ def test_batch_norm_rejects_a_different_feature_size_after_building():
     with pytest.raises(ValueError, match=r"BatchNormalization 'bn2' expected axis 1 3, "
                                          r"received input shape \(2, 4\)"):
         layer(np.zeros((2, 4), "float32"))
+
+
+def test_inside_a_model_fit_updates_the_moving_statistics_and_predict_does_not():
+    model = db.Sequential([db.layers.Input((3,)), L.BatchNormalization(), L.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(6).normal(4.0, 2.0, (32, 3)).astype("float32")
+    model.predict(x, verbose=0)
+    bn = model.layers[0]
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), 0.0)
+    model.fit(x, np.zeros((32, 1), "float32"), batch_size=8, epochs=1, shuffle=False, verbose=0)
+    assert (bn.moving_mean.numpy() > 0.1).all()

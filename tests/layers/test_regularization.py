@@ -170,3 +170,11 @@ def test_spatial_dropout_needs_its_rank():
     with pytest.raises(ValueError, match=r"SpatialDropout2D 'sd' expected an input of rank 4, "
                                          r"received input shape \(2, 3, 4\)"):
         L.SpatialDropout2D(0.5, name="sd")(np.ones((2, 3, 4), "float32"))
+
+
+def test_inside_a_model_dropout_follows_the_model_training_flag():
+    model = db.Sequential([L.Input((16,)), L.Dense(16), L.Dropout(0.5), L.Dense(2)])
+    x = np.ones((4, 16), "float32")
+    np.testing.assert_array_equal(model.predict(x, verbose=0), model.predict(x, verbose=0))
+    np.testing.assert_array_equal(model(x).numpy(), model.predict(x, verbose=0))
+    assert not np.array_equal(model(x, training=True).numpy(), model(x, training=True).numpy())

@@ -1,7 +1,6 @@
 """BatchNormalization: normalises each feature with batch statistics while training."""
 
 from deepbricks import ops
-from deepbricks.autograd import no_grad
 from deepbricks.layers.core import _arguments as args
 from deepbricks.layers.layer import InputSpec, Layer, serialize_arguments
 
@@ -37,8 +36,8 @@ class BatchNormalization(Layer):
         >>> from deepbricks import layers
         >>> bn = layers.BatchNormalization()
         >>> y = bn(np.array([[1.0], [3.0]], 'float32'), training=True)
-        >>> np.round(y.numpy().ravel(), 3), bn.moving_mean.numpy()
-        (array([-0.999,  0.999], dtype=float32), array([0.02], dtype=float32))
+        >>> np.round(y.numpy().ravel(), 4), bn.moving_mean.numpy()
+        (array([-0.9995,  0.9995], dtype=float32), array([0.02], dtype=float32))
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
@@ -101,9 +100,8 @@ class BatchNormalization(Layer):
             outputs, mean, variance = ops.batch_norm(
                 inputs, self.gamma, self.beta, axis=self.axis, epsilon=self.epsilon)
             m = self.momentum
-            with no_grad():
-                self.moving_mean.assign(self.moving_mean.data * m + mean * (1.0 - m))
-                self.moving_variance.assign(self.moving_variance.data * m + variance * (1.0 - m))
+            self.moving_mean.assign(self.moving_mean.data * m + mean * (1.0 - m))
+            self.moving_variance.assign(self.moving_variance.data * m + variance * (1.0 - m))
             return outputs
         return ops.batch_norm_inference(inputs, self.moving_mean, self.moving_variance,
                                         self.gamma, self.beta, axis=self.axis,

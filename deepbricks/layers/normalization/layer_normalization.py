@@ -30,8 +30,8 @@ class LayerNormalization(Layer):
         >>> import numpy as np
         >>> from deepbricks import layers
         >>> y = layers.LayerNormalization()(np.array([[1.0, 3.0]], 'float32'))
-        >>> np.round(y.numpy(), 3)
-        array([[-0.999,  0.999]], dtype=float32)
+        >>> np.round(y.numpy(), 4)
+        array([[-0.9995,  0.9995]], dtype=float32)
     """
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
