@@ -14,10 +14,8 @@ def int_tuple(layer, name, value, n, minimum=1):
     """``value`` (an int or a sequence of ``n`` ints, each >= ``minimum``) as an n-tuple."""
     items = (value,) * n if is_int(value) else value
     if not isinstance(items, (tuple, list)) or len(items) != n or not all(map(is_int, items)):
-        raise ValueError(
-            f"{layer}: `{name}` must be an integer or a tuple of {n} integers. "
-            f"Received: {name}={value!r}"
-        )
+        forms = "an integer" if n == 1 else f"an integer or a tuple of {n} integers"
+        raise ValueError(f"{layer}: `{name}` must be {forms}. Received: {name}={value!r}")
     if any(v < minimum for v in items):
         raise ValueError(
             f"{layer}: every entry of `{name}` must be >= {minimum}. Received: {name}={value!r}"

@@ -1,4 +1,3 @@
-from deepbricks.layers.merging.base_merge import Merge
 from deepbricks.layers.merging.concatenate import Concatenate, concatenate
 from deepbricks.layers.merging.dot import Dot, dot
 from deepbricks.layers.merging.elementwise import (
@@ -17,7 +16,7 @@ from deepbricks.layers.merging.elementwise import (
 )
 
 __all__ = [
-    "Add", "Average", "Concatenate", "Dot", "Maximum", "Merge", "Minimum", "Multiply",
+    "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply",
     "Subtract", "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply",
     "subtract",
 ]

@@ -22,12 +22,8 @@ class Merge(Layer):
         raise NotImplementedError
 
     def call(self, inputs):
-        shapes = self._check_inputs(inputs)
-        rank = max(len(s) for s in shapes)
-        inputs = [x if x.ndim == rank else ops.reshape(x, x.shape[:1] + (1,) * (rank - x.ndim)
-                                                        + x.shape[1:])
-                  for x in inputs]
-        return self._merge(inputs)
+        rank = max(len(s) for s in self._check_inputs(inputs))
+        return self._merge([_with_rank(x, rank) for x in inputs])
 
     def compute_output_shape(self, input_shape):
         shapes = self._check_inputs(input_shape, symbolic=True)
@@ -74,3 +70,11 @@ class Merge(Layer):
                     f"(or use Concatenate to join them along an axis)."
                 )
         return shapes
+
+
+def _with_rank(x, rank):
+    """x with size-1 axes inserted after the batch axis up to ``rank`` (Keras's broadcasting
+    of lower-rank merge inputs)."""
+    if x.ndim == rank:
+        return x
+    return ops.reshape(x, x.shape[:1] + (1,) * (rank - x.ndim) + x.shape[1:])
