@@ -42,6 +42,9 @@ def numerical_grad(fn, inputs, upstream, eps=1e-6):
         if not t.requires_grad:
             grads.append(None)
             continue
+        if not t.data.flags.c_contiguous:
+            # reshape(-1) must be a view, or the perturbations would miss the input.
+            t.data = np.array(t.data, order="C")
         g = np.zeros_like(t.data)
         flat, gflat = t.data.reshape(-1), g.reshape(-1)
         for i in range(flat.size):
