@@ -60,7 +60,7 @@ def _noise_shape(op, noise_shape, shape):
     return concrete
 
 
-def dropout(x, rate, training=True, noise_shape=None):
+def dropout(x, rate, training=True, noise_shape=None, rng=None):
     """Inverted dropout: zeroes each unit with probability ``rate`` and scales the rest.
 
     y = x * mask / (1 - rate) with mask ~ Bernoulli(1 - rate), so E[y] = x and inference
@@ -70,6 +70,7 @@ def dropout(x, rate, training=True, noise_shape=None):
         x: floating-point Tensor or array.
         rate: fraction of units dropped, in [0, 1).
         training: the identity when false or None.
+        rng: the np.random.Generator to draw from (default: the shared ``backend.rng()``).
         noise_shape: shape of the mask, broadcast against x (Keras semantics: None entries
             take x's size, 1 shares one draw along that axis, as SpatialDropout does).
 
@@ -89,19 +90,20 @@ def dropout(x, rate, training=True, noise_shape=None):
     shape = _noise_shape("dropout", noise_shape, data.shape)
     if not training or rate == 0:
         return x
-    keep = backend.rng().random(shape, dtype=_draw_dtype(data.dtype)) >= rate
+    keep = (rng or backend.rng()).random(shape, dtype=_draw_dtype(data.dtype)) >= rate
     mask = keep.astype(data.dtype)
     mask *= 1.0 / (1.0 - rate)
     return multiply(x, mask)
 
 
-def gaussian_noise(x, stddev, training=True):
+def gaussian_noise(x, stddev, training=True, rng=None):
     """Adds zero-mean Gaussian noise: y = x + stddev * n with n ~ N(0, 1) drawn per element.
 
     Args:
         x: floating-point Tensor or array.
         stddev: standard deviation of the noise, >= 0.
         training: the identity when false or None.
+        rng: the np.random.Generator to draw from (default: the shared ``backend.rng()``).
 
     Returns:
         A Tensor of x's shape and dtype.
@@ -120,12 +122,12 @@ def gaussian_noise(x, stddev, training=True):
     x, data = _float_input("gaussian_noise", x)
     if not training or stddev == 0:
         return x
-    noise = backend.rng().standard_normal(data.shape, dtype=_draw_dtype(data.dtype))
+    noise = (rng or backend.rng()).standard_normal(data.shape, dtype=_draw_dtype(data.dtype))
     noise *= float(stddev)
     return add(x, noise.astype(data.dtype, copy=False))
 
 
-def gaussian_dropout(x, rate, training=True):
+def gaussian_dropout(x, rate, training=True, rng=None):
     """Multiplies by Gaussian noise of mean 1: y = x * n with n ~ N(1, rate / (1 - rate)).
 
     The variance rate / (1 - rate) is that of the inverted dropout mask with the same rate.
@@ -134,6 +136,7 @@ def gaussian_dropout(x, rate, training=True):
         x: floating-point Tensor or array.
         rate: the equivalent dropout rate, in [0, 1).
         training: the identity when false or None.
+        rng: the np.random.Generator to draw from (default: the shared ``backend.rng()``).
 
     Returns:
         A Tensor of x's shape and dtype.
@@ -148,7 +151,7 @@ def gaussian_dropout(x, rate, training=True):
     x, data = _float_input("gaussian_dropout", x)
     if not training or rate == 0:
         return x
-    noise = backend.rng().standard_normal(data.shape, dtype=_draw_dtype(data.dtype))
+    noise = (rng or backend.rng()).standard_normal(data.shape, dtype=_draw_dtype(data.dtype))
     noise *= (rate / (1.0 - rate)) ** 0.5
     noise += 1.0
     return multiply(x, noise.astype(data.dtype, copy=False))

@@ -3,7 +3,6 @@
 from deepbricks import ops
 from deepbricks.layers.core import _arguments as args
 from deepbricks.layers.layer import Layer
-from deepbricks.layers.regularization._seeded import drawing_from
 
 
 class Dropout(Layer):
@@ -46,8 +45,8 @@ class Dropout(Layer):
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        with drawing_from(self.generator):
-            return ops.dropout(inputs, self.rate, noise_shape=self._noise_shape(inputs))
+        return ops.dropout(inputs, self.rate, noise_shape=self._noise_shape(inputs),
+                           rng=self.generator)
 
     def _noise_shape(self, inputs):
         if self.noise_shape is None:

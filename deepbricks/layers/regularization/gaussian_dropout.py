@@ -3,7 +3,6 @@
 from deepbricks import ops
 from deepbricks.layers.core import _arguments as args
 from deepbricks.layers.layer import Layer
-from deepbricks.layers.regularization._seeded import drawing_from
 
 
 class GaussianDropout(Layer):
@@ -32,8 +31,7 @@ class GaussianDropout(Layer):
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        with drawing_from(self.generator):
-            return ops.gaussian_dropout(inputs, self.rate)
+        return ops.gaussian_dropout(inputs, self.rate, rng=self.generator)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -3,7 +3,6 @@
 from deepbricks import ops
 from deepbricks.layers.core import _arguments as args
 from deepbricks.layers.layer import Layer
-from deepbricks.layers.regularization._seeded import drawing_from
 
 
 class GaussianNoise(Layer):
@@ -30,8 +29,7 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=None):
         if not training or self.stddev == 0:
             return inputs
-        with drawing_from(self.generator):
-            return ops.gaussian_noise(inputs, self.stddev)
+        return ops.gaussian_noise(inputs, self.stddev, rng=self.generator)
 
     def compute_output_shape(self, input_shape):
         return input_shape
