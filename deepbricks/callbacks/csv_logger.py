@@ -23,14 +23,14 @@ class CSVLogger(Callback):
         append: continue an existing file (its header is kept) instead of overwriting it.
 
     Example:
-        >>> import numpy as np, tempfile, os, deepbricks as db
+        >>> import numpy as np, tempfile, pathlib, deepbricks as db
         >>> model = db.Sequential([db.layers.Dense(1, input_shape=(3,))])
         >>> model.compile('sgd', 'mse')
-        >>> path = os.path.join(tempfile.mkdtemp(), 'log.csv')
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / 'log.csv'
         >>> _ = model.fit(np.ones((8, 3)), np.zeros((8, 1)), epochs=2, verbose=0,
         ...               callbacks=[db.callbacks.CSVLogger(path)])
-        >>> open(path).read().splitlines()[0]
-        'epoch,loss,val_loss'
+        >>> path.read_text().splitlines()  # doctest: +ELLIPSIS
+        ['epoch,loss,val_loss', '0,...,NA', '1,...,NA']
     """
 
     def __init__(self, filename, separator=",", append=False):
