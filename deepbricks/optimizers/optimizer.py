@@ -184,6 +184,12 @@ class Optimizer:
         """The dict of slot arrays of ``variable`` (built on first use)."""
         return self._slots[self._index[id(variable)]]
 
+    @property
+    def updated_variables(self):
+        """The variables this optimizer keeps state for, in the order of ``get_state()``'s
+        indices (the order it first saw them)."""
+        return list(self._variables)
+
     def zero_grad(self):
         """Resets the ``.grad`` of every variable this optimizer has updated."""
         for variable in self._variables:

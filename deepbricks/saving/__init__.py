@@ -38,7 +38,7 @@ def save_model(model, filepath, overwrite=True):
         for key, value in model.optimizer.get_state().items():
             arrays[f"optimizer/{key}"] = value
         metadata["optimizer_variables"] = [
-            _position(model.weights, v) for v in model.optimizer.variables]
+            _position(model.weights, v) for v in model.optimizer.updated_variables]
     files.write(filepath, arrays, metadata, overwrite)
 
 
