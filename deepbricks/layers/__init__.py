@@ -7,5 +7,6 @@ from deepbricks.layers.layer import InputSpec, Layer  # noqa: F401
 from deepbricks.layers.merging import *  # noqa: F403
 from deepbricks.layers.normalization import *  # noqa: F403
 from deepbricks.layers.pooling import *  # noqa: F403
+from deepbricks.layers.preprocessing import *  # noqa: F403
 from deepbricks.layers.regularization import *  # noqa: F403
 from deepbricks.layers.reshaping import *  # noqa: F403
