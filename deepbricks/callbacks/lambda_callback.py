@@ -3,6 +3,8 @@
 from deepbricks.callbacks.callback import Callback
 
 _HOOKS = sorted(name for name in vars(Callback) if name.startswith("on_"))
+# Keras's older names of the training-batch hooks, still accepted by Keras 3.
+_ALIASES = {"on_batch_begin": "on_train_batch_begin", "on_batch_end": "on_train_batch_end"}
 # Hooks called with an epoch or batch index before the logs; the others get only the logs.
 _INDEXED = {name for name in _HOOKS if "epoch" in name or "batch" in name}
 
@@ -28,7 +30,8 @@ class LambdaCallback(Callback):
         on_epoch_begin, on_epoch_end: called with (epoch, logs).
         on_train_begin, on_train_end: called with (logs).
         on_train_batch_begin, on_train_batch_end: called with (batch, logs).
-        **kwargs: other hooks (on_test_begin, on_predict_batch_end, ...).
+        **kwargs: other hooks (on_test_begin, on_predict_batch_end, ...); on_batch_begin
+            and on_batch_end are Keras's other names of the training-batch hooks.
 
     Example:
         >>> import numpy as np, deepbricks as db
@@ -46,14 +49,20 @@ class LambdaCallback(Callback):
                  on_train_end=None, on_train_batch_begin=None, on_train_batch_end=None,
                  **kwargs):
         super().__init__()
-        unknown = sorted(set(kwargs) - set(_HOOKS))
+        unknown = sorted(set(kwargs) - set(_HOOKS) - set(_ALIASES))
         if unknown:
             raise TypeError(f"LambdaCallback got unknown hook names {unknown}. "
-                            f"Accepted: {', '.join(_HOOKS)}.")
+                            f"Accepted: {', '.join(_HOOKS + sorted(_ALIASES))}.")
         functions = dict(kwargs, on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
                          on_train_begin=on_train_begin, on_train_end=on_train_end,
                          on_train_batch_begin=on_train_batch_begin,
                          on_train_batch_end=on_train_batch_end)
+        for alias, name in _ALIASES.items():
+            function = functions.pop(alias, None)
+            if function is not None and functions[name] is not None:
+                raise TypeError(f"LambdaCallback: `{alias}` and `{name}` name the same hook; "
+                                f"pass only one of them.")
+            functions[name] = functions[name] if function is None else function
         for name, function in functions.items():
             if function is None:
                 continue

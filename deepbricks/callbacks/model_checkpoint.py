@@ -3,7 +3,7 @@
 import os
 import warnings
 
-from deepbricks.callbacks.monitor_callback import MonitorCallback
+from deepbricks.callbacks.monitor_callback import MonitorCallback, check_number
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -42,6 +42,8 @@ class ModelCheckpoint(MonitorCallback):
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):
+        initial_value_threshold = check_number("ModelCheckpoint", "initial_value_threshold",
+                                               initial_value_threshold, allow_none=True)
         super().__init__(monitor, mode, baseline=initial_value_threshold)
         if not isinstance(filepath, (str, os.PathLike)):
             raise TypeError(f"ModelCheckpoint: `filepath` must be a str or path-like, e.g. "

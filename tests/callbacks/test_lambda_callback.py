@@ -45,6 +45,22 @@ def test_other_hooks_are_given_by_name():
                       "predict_end"]
 
 
+def test_on_batch_begin_and_end_are_the_training_batch_hooks():
+    x, y = regression_data(n=8)
+    events = []
+    callback = LambdaCallback(on_batch_begin=lambda batch, logs: events.append(("begin", batch)),
+                              on_batch_end=lambda batch, logs: events.append(("end", batch)))
+    model = tiny_model()
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0, callbacks=[callback])
+    model.evaluate(x, y, batch_size=4, verbose=0, callbacks=[callback])
+    assert events == [("begin", 0), ("end", 0), ("begin", 1), ("end", 1)]
+
+
+def test_a_hook_given_under_both_names_is_refused():
+    with pytest.raises(TypeError, match=r"`on_batch_end` and `on_train_batch_end` name the same"):
+        LambdaCallback(on_train_batch_end=print, on_batch_end=print)
+
+
 def test_hooks_not_given_do_nothing():
     x, y = regression_data(n=8)
     history = tiny_model().fit(x, y, epochs=1, verbose=0, callbacks=[LambdaCallback()])
@@ -52,8 +68,8 @@ def test_hooks_not_given_do_nothing():
 
 
 def test_unknown_hook_names_are_refused_with_the_accepted_ones():
-    with pytest.raises(TypeError, match=r"unknown hook names \['on_batch_end'\].*on_epoch_end"):
-        LambdaCallback(on_batch_end=print)
+    with pytest.raises(TypeError, match=r"unknown hook names \['on_epoch_finish'\].*on_epoch_end"):
+        LambdaCallback(on_epoch_finish=print)
 
 
 def test_hooks_must_be_callable():

@@ -155,6 +155,7 @@ def test_an_existing_folder_is_not_a_file_path(tmp_path):
     ({"save_freq": 0}, ValueError, r"`save_freq` must be 'epoch' or a positive"),
     ({"save_freq": "batch"}, ValueError, r"save_freq='batch'"),
     ({"mode": "best"}, ValueError, r"ModelCheckpoint: `mode`"),
+    ({"initial_value_threshold": "0.5"}, ValueError, r"`initial_value_threshold` must be a"),
 ])
 def test_bad_arguments_name_the_callback_and_the_value(kwargs, error, match):
     with pytest.raises(error, match=match):
