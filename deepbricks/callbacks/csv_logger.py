@@ -61,9 +61,9 @@ class CSVLogger(Callback):
         self.writer = None
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.csv_file is None:
-            raise RuntimeError("CSVLogger: on_train_begin() opens the file; call it (fit() "
-                               "does) before on_epoch_end().")
+        if self.csv_file is None or self.csv_file.closed:
+            raise RuntimeError("CSVLogger: on_train_begin() opens the file and on_train_end() "
+                               "closes it; call on_epoch_end() in between (fit() does).")
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs)

@@ -18,21 +18,26 @@ class EarlyStopping(MonitorCallback):
         patience: epochs without improvement after which training stops.
         verbose: 1 prints a line when training stops and when weights are restored.
         mode: 'min', 'max', or 'auto' (maximise accuracy-like names, minimise the rest).
-        baseline: a value the model must beat; while it does not, ``wait`` keeps growing,
-            so training stops ``patience`` epochs after the start unless it is beaten.
-        restore_best_weights: at the end of training, set the weights back to those of the
-            best epoch (the first monitored epoch if none improved).
+        baseline: a value the model must beat; until it does, improvements do not reset
+            ``wait``, so the first non-improving epoch after ``patience`` epochs stops.
+        restore_best_weights: at the end of training (stopped early or not), set the
+            weights back to those of the best monitored epoch.
         start_from_epoch: epochs of warm-up that are not monitored.
 
+    Typical use: ``model.fit(x, y, validation_split=0.2, epochs=100, callbacks=[
+    EarlyStopping(patience=5, restore_best_weights=True)])``.
+
     Example:
-        >>> import numpy as np, deepbricks as db
+        >>> import deepbricks as db
         >>> model = db.Sequential([db.layers.Dense(1, input_shape=(3,))])
-        >>> model.compile('sgd', 'mse')
-        >>> stop = db.callbacks.EarlyStopping(monitor='loss', patience=2)
-        >>> history = model.fit(np.ones((8, 3)), np.zeros((8, 1)), epochs=50, verbose=0,
-        ...                     callbacks=[stop])
-        >>> len(history.history['loss']) <= 50
-        True
+        >>> stop = db.callbacks.EarlyStopping(patience=1)
+        >>> stop.set_model(model); stop.on_train_begin()
+        >>> for epoch, val_loss in enumerate([0.9, 0.7, 0.8, 0.75, 0.6]):
+        ...     stop.on_epoch_end(epoch, {'val_loss': val_loss})
+        ...     if model.stop_training:
+        ...         break
+        >>> stop.stopped_epoch, stop.best
+        (2, 0.7)
     """
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",

@@ -103,9 +103,14 @@ def test_list_values_are_written_as_one_bracketed_cell(tmp_path):
     assert read_rows(path)[1] == ["0", "1.0", "[0.5, 0.25]", "2.0"]
 
 
-def test_epoch_end_before_train_begin_explains_the_order():
+def test_epoch_end_outside_training_explains_the_order(tmp_path):
+    logger = CSVLogger(tmp_path / "log.csv")
     with pytest.raises(RuntimeError, match=r"on_train_begin\(\) opens the file"):
-        CSVLogger("never.csv").on_epoch_end(0, {"loss": 1.0})
+        logger.on_epoch_end(0, {"loss": 1.0})
+    logger.on_train_begin()
+    logger.on_train_end()
+    with pytest.raises(RuntimeError, match=r"on_train_end\(\) closes it"):
+        logger.on_epoch_end(0, {"loss": 1.0})
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
