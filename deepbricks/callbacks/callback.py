@@ -27,11 +27,17 @@ class Callback:
     def on_epoch_end(self, epoch, logs=None):
         pass
 
+    def on_batch_begin(self, batch, logs=None):
+        """Keras's older name; the default ``on_train_batch_begin`` calls it."""
+
+    def on_batch_end(self, batch, logs=None):
+        """Keras's older name; the default ``on_train_batch_end`` calls it."""
+
     def on_train_batch_begin(self, batch, logs=None):
-        pass
+        self.on_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        pass
+        self.on_batch_end(batch, logs=logs)
 
     def on_test_begin(self, logs=None):
         pass

@@ -261,7 +261,7 @@ class Trainer:
             verbose=verbose, epochs=epochs, steps=len(train))
         self.stop_training = False
         cbs.on_train_begin()
-        nan_reported = False
+        nan_reported, epoch_logs = False, {}
         for epoch in range(initial_epoch, epochs):
             self._reset_trackers()
             cbs.on_epoch_begin(epoch)
@@ -286,7 +286,7 @@ class Trainer:
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
-        cbs.on_train_end()
+        cbs.on_train_end(epoch_logs)
         return self.history
 
     def _run_evaluation(self, batches, callbacks=None):

@@ -18,7 +18,7 @@ def test_every_training_hook_fires_in_order_with_its_arguments():
         on_train_batch_end=lambda batch, logs: events.append(("batch_end", batch,
                                                               sorted(logs))),
         on_epoch_end=lambda epoch, logs: events.append(("epoch_end", epoch, sorted(logs))),
-        on_train_end=lambda logs: events.append(("train_end", logs)),
+        on_train_end=lambda logs: events.append(("train_end", sorted(logs))),
     )
     tiny_model().fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[callback])
     epoch = [("batch_begin", 0), ("batch_end", 0, ["loss"]),
@@ -26,7 +26,7 @@ def test_every_training_hook_fires_in_order_with_its_arguments():
     assert events == [("train_begin", None),
                       ("epoch_begin", 0), *epoch, ("epoch_end", 0, ["loss"]),
                       ("epoch_begin", 1), *epoch, ("epoch_end", 1, ["loss"]),
-                      ("train_end", None)]
+                      ("train_end", ["loss"])]
 
 
 def test_other_hooks_are_given_by_name():
