@@ -106,8 +106,7 @@ class Trainer:
                     if spec in ("accuracy", "acc"):
                         metric = metrics_module.resolve_accuracy(
                             self._losses_by_output[i], np.shape(y_true[i]),
-                            np.shape(y_pred[i]))
-                        metric.name = spec if spec == "accuracy" else "acc"
+                            np.shape(y_pred[i]), name=spec)
                     else:
                         metric = metrics_module.get(spec)
                     base = f"weighted_{metric.name}" if weighted else metric.name
@@ -389,7 +388,10 @@ def _as_loss(identifier):
     from deepbricks import losses
 
     loss = losses.get(identifier)
-    return loss if isinstance(loss, losses.Loss) else losses.LossFunctionWrapper(loss)
+    if isinstance(loss, losses.Loss):
+        return loss
+    name = identifier if isinstance(identifier, str) else None
+    return losses.LossFunctionWrapper(loss, name=name)
 
 
 def _logs_result(logs, return_dict):
