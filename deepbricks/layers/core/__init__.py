@@ -1,6 +1,7 @@
 from deepbricks.layers.core.dense import Dense
+from deepbricks.layers.core.highway import Highway
 from deepbricks.layers.core.identity import Identity
 from deepbricks.layers.core.input_layer import Input, InputLayer
 from deepbricks.layers.core.lambda_layer import Lambda
 
-__all__ = ["Dense", "Identity", "Input", "InputLayer", "Lambda"]
+__all__ = ["Dense", "Highway", "Identity", "Input", "InputLayer", "Lambda"]
