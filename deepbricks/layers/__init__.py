@@ -10,3 +10,4 @@ from deepbricks.layers.pooling import *  # noqa: F403
 from deepbricks.layers.preprocessing import *  # noqa: F403
 from deepbricks.layers.regularization import *  # noqa: F403
 from deepbricks.layers.reshaping import *  # noqa: F403
+from deepbricks.layers.rnn import *  # noqa: F403

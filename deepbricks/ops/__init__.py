@@ -15,6 +15,7 @@ from deepbricks.ops.pooling import *  # noqa: F403
 from deepbricks.ops.reduction import *  # noqa: F403
 from deepbricks.ops.regularization import *  # noqa: F403
 from deepbricks.ops.resampling import *  # noqa: F403
+from deepbricks.ops.rnn import *  # noqa: F403
 from deepbricks.ops.shape import *  # noqa: F403
 
 _methods.attach()
