@@ -4,7 +4,7 @@ Every convolution here is a cross-correlation (the kernel is not flipped), as in
 forward pass lays the input's receptive fields side by side as rows of a matrix (im2col: a
 strided view of the padded input, copied once) and multiplies it by the kernel in ONE matrix
 product. The backward pass reuses that matrix for the kernel gradient and scatters
-``grad_output @ kernel^T`` back onto the input, one kernel offset at a time (col2im).
+``grad_output @ kernel^T`` back onto the input, one kernel offset (tap) at a time.
 
 Shapes, channels-last: x is (batch, *spatial, channels); a conv kernel is
 (*kernel_size, in_channels, filters), Keras's layout.
@@ -127,24 +127,41 @@ def _windows(xp, out, kernel, strides, dilation):
     return np.lib.stride_tricks.as_strided(xp, shape, (sb,) + step + reach + (sc,), writeable=False)
 
 
-def _im2col(xp, out, kernel, strides, dilation):
-    """The receptive fields as rows: (batch * prod(out), prod(kernel) * channels), one copy."""
+def _im2col(xp, out, kernel, strides, dilation, ones_column=False):
+    """The receptive fields as rows: (batch * prod(out), prod(kernel) * channels), one copy.
+
+    With ``ones_column`` a last column of ones is appended, so that a bias stacked under the
+    kernel matrix is added by the same product (and its gradient comes out of one, too).
+    """
+    windows = _windows(xp, out, kernel, strides, dilation)
     rows = xp.shape[0] * math.prod(out)
-    return _windows(xp, out, kernel, strides, dilation).reshape(rows, -1)
+    if not ones_column:
+        return windows.reshape(rows, -1)
+    cols = np.empty((rows, math.prod(kernel) * xp.shape[-1] + 1), xp.dtype)
+    # Splitting the axes of cols[:, :-1] never needs a copy, so this writes into cols.
+    cols[:, :-1].reshape(windows.shape)[...] = windows
+    cols[:, -1] = 1
+    return cols
 
 
-def _col2im(cols, padded_shape, out, kernel, strides, dilation):
-    """Adjoint of :func:`_im2col`: adds every row's entries back onto the cells they came from.
+def _scatter_taps(g, kernel, padded_shape, out, strides, dilation):
+    """Adjoint of the windowing: sum over taps t of (g @ kernel[t]^T) added where t looked.
 
     Args:
-        cols: ((batch * prod(out)), prod(kernel), channels)-shaped (any equivalent reshape).
-        padded_shape: shape of the padded input the windows were taken from.
+        g: (batch * prod(out), F) gradient (or input) rows, one per window.
+        kernel: (*kernel_size, C, F).
+        padded_shape: (batch, *padded_spatial, C), the shape of the result.
+
+    Each tap's product is a contiguous (rows, C) slab, so the strided add that places it runs
+    over whole image rows; this is much faster than scattering the columns of one big
+    g @ kernel^T product, whose per-tap entries lie C apart in memory.
     """
-    acc = np.zeros(padded_shape, cols.dtype)
-    fields = cols.reshape((padded_shape[0],) + tuple(out) + (math.prod(kernel), -1))
-    for k, offset in enumerate(np.ndindex(*kernel)):
-        # Windows overlap whenever stride < kernel reach, so each offset adds, never assigns.
-        acc[offset_slices(offset, out, strides, dilation)] += fields[..., k, :]
+    acc = np.zeros(padded_shape, np.result_type(g, kernel))
+    slab = (padded_shape[0],) + tuple(out) + (padded_shape[-1],)
+    taps = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1])
+    for tap, offset in zip(taps, np.ndindex(*kernel.shape[:-2]), strict=True):
+        # Windows overlap whenever stride < kernel reach, so each tap adds, never assigns.
+        acc[offset_slices(offset, out, strides, dilation)] += (g @ tap.T).reshape(slab)
     return acc
 
 
@@ -195,41 +212,49 @@ def _prepare(op, x, kernel, bias, nd, strides, padding, dilation_rate, paddings)
 
 
 class Conv(Function):
-    """N-d cross-correlation of channels-last x with a (*kernel, C, F) kernel, bias fused."""
+    """N-d cross-correlation of channels-last x with a (*kernel, C, F) kernel, bias fused.
+
+    The bias is the weight of a constant-1 column appended to the im2col matrix: forward
+    adds it inside the one matrix product and backward gets its gradient from the kernel's.
+    """
 
     def __init__(self, strides, dilation, pads):
         self.strides, self.dilation, self.pads = strides, dilation, pads
 
     def forward(self, x, kernel, bias=None):
         xp = pad_spatial(x, self.pads)
-        ksize = kernel.shape[:-2]
+        ksize, filters = kernel.shape[:-2], kernel.shape[-1]
         out = output_sizes(xp.shape[1:-1], ksize, self.strides, self.dilation)
-        cols = _im2col(xp, out, ksize, self.strides, self.dilation)
-        y = cols @ kernel.reshape(cols.shape[1], kernel.shape[-1])
+        cols = _im2col(xp, out, ksize, self.strides, self.dilation, bias is not None)
+        weights = kernel.reshape(-1, filters)
         if bias is not None:
-            y += bias
+            weights = np.concatenate([weights, bias.reshape(1, filters).astype(weights.dtype)])
+        y = cols @ weights
         if self.needs_input_grad[1]:
             self.cols = cols
         if self.needs_input_grad[0]:
             self.kernel, self.padded_shape = kernel, xp.shape
         self.out = out
-        return y.reshape((x.shape[0],) + out + (kernel.shape[-1],))
+        return y.reshape((x.shape[0],) + out + (filters,))
 
     def backward(self, gy):
         gy2 = gy.reshape(-1, gy.shape[-1])
+        x, kernel, bias = self.inputs
         gx = gk = gb = None
         if self.needs_input_grad[0]:
-            k = self.kernel
-            fields = gy2 @ k.reshape(-1, k.shape[-1]).T
-            gxp = _col2im(
-                fields, self.padded_shape, self.out, k.shape[:-2], self.strides, self.dilation
+            gxp = _scatter_taps(
+                gy2, self.kernel, self.padded_shape, self.out, self.strides, self.dilation
             )
-            gx = crop_spatial(gxp, self.pads).astype(self.inputs[0].dtype, copy=False)
+            gx = crop_spatial(gxp, self.pads).astype(x.dtype, copy=False)
         if self.needs_input_grad[1]:
-            kernel = self.inputs[1]
-            gk = (self.cols.T @ gy2).reshape(kernel.shape).astype(kernel.dtype, copy=False)
-        if self.needs_input_grad[2]:
-            gb = gy2.sum(axis=0).astype(self.inputs[2].dtype, copy=False)
+            # With a bias, the last row is the bias gradient (the ones column times gy).
+            g = self.cols.T @ gy2
+            gk = g[: kernel.size // kernel.shape[-1]].reshape(kernel.shape)
+            gk = gk.astype(kernel.dtype, copy=False)
+            if self.needs_input_grad[2]:
+                gb = g[-1].astype(bias.dtype, copy=False)
+        elif self.needs_input_grad[2]:
+            gb = gy2.sum(axis=0).astype(bias.dtype, copy=False)
         return gx, gk, gb
 
 
@@ -370,9 +395,13 @@ class ConvTranspose(Function):
         self.pads = tuple(
             (c, b - c - o) for c, b, o in zip(self.crops, buffer, self.out, strict=True)
         )
-        fields = x.reshape(-1, c_in) @ kernel.reshape(-1, c_in).T
-        acc = _col2im(
-            fields, (x.shape[0],) + buffer + (f_out,), spatial, ksize, self.strides, self.dilation
+        acc = _scatter_taps(
+            x.reshape(-1, c_in),
+            kernel,
+            (x.shape[0],) + buffer + (f_out,),
+            spatial,
+            self.strides,
+            self.dilation,
         )
         y = crop_spatial(acc, self.pads)
         y = y + bias if bias is not None else np.ascontiguousarray(y)
