@@ -503,24 +503,26 @@ def conv2d_transpose(
 class DepthwiseConv(Function):
     """Each input channel convolved with its own ``multiplier`` filters; no channel mixing.
 
-    With one filter bank per channel there is no large matrix product to form, so forward
-    and backward loop over the kernel offsets, each step a broadcast multiply-add over the
-    whole batch.
+    With one small filter bank per channel there is no large matrix product to form: the
+    forward pass and the kernel gradient are single ``einsum`` contractions over the
+    strided window view (no im2col copy), and the input gradient scatters one tap at a
+    time, as in :class:`Conv`.
     """
 
     def __init__(self, strides, dilation, pads):
         self.strides, self.dilation, self.pads = strides, dilation, pads
 
+    def _subscripts(self, nd):
+        """Einsum letters: n batch, (h, w) output cells, (i, j) taps, c channel, m multiplier."""
+        return "hwd"[:nd], "ijk"[:nd]
+
     def forward(self, x, kernel, bias=None):
         xp = pad_spatial(x, self.pads)
         ksize = kernel.shape[:-2]
         out = output_sizes(xp.shape[1:-1], ksize, self.strides, self.dilation)
-        y = np.zeros((x.shape[0],) + out + kernel.shape[-2:], np.result_type(x, kernel))
-        for offset in np.ndindex(*ksize):
-            y += (
-                xp[offset_slices(offset, out, self.strides, self.dilation)][..., None]
-                * kernel[offset]
-            )
+        cells, taps = self._subscripts(len(ksize))
+        windows = _windows(xp, out, ksize, self.strides, self.dilation)
+        y = np.einsum(f"n{cells}{taps}c,{taps}cm->n{cells}cm", windows, kernel)
         y = y.reshape(y.shape[:-2] + (-1,))
         if bias is not None:
             y += bias
@@ -529,20 +531,24 @@ class DepthwiseConv(Function):
 
     def backward(self, gy):
         xp, kernel, out = self.xp, self.kernel, self.out
+        x, _, bias = self.inputs
+        ksize = kernel.shape[:-2]
+        cells, taps = self._subscripts(len(ksize))
         g = gy.reshape(gy.shape[:-1] + kernel.shape[-2:])
-        gxp = np.zeros(xp.shape, xp.dtype) if self.needs_input_grad[0] else None
-        gk = np.empty(kernel.shape, kernel.dtype) if self.needs_input_grad[1] else None
-        cells = "nhwd"[: g.ndim - 2]  # batch and spatial axes, summed over for the kernel
-        for offset in np.ndindex(*kernel.shape[:-2]):
-            window = offset_slices(offset, out, self.strides, self.dilation)
-            if gxp is not None:
-                gxp[window] += np.einsum("...cm,cm->...c", g, kernel[offset])
-            if gk is not None:
-                gk[offset] = np.einsum(f"{cells}c,{cells}cm->cm", xp[window], g)
-        gx = crop_spatial(gxp, self.pads) if gxp is not None else None
-        gb = None
+        gx = gk = gb = None
+        if self.needs_input_grad[0]:
+            gxp = np.zeros(xp.shape, np.result_type(gy, kernel))
+            for offset in np.ndindex(*ksize):
+                gxp[offset_slices(offset, out, self.strides, self.dilation)] += np.einsum(
+                    f"n{cells}cm,cm->n{cells}c", g, kernel[offset]
+                )
+            gx = crop_spatial(gxp, self.pads).astype(x.dtype, copy=False)
+        if self.needs_input_grad[1]:
+            windows = _windows(xp, out, ksize, self.strides, self.dilation)
+            gk = np.einsum(f"n{cells}{taps}c,n{cells}cm->{taps}cm", windows, g)
+            gk = gk.astype(kernel.dtype, copy=False)
         if self.needs_input_grad[2]:
-            gb = gy.reshape(-1, gy.shape[-1]).sum(axis=0).astype(self.inputs[2].dtype, copy=False)
+            gb = gy.reshape(-1, gy.shape[-1]).sum(axis=0).astype(bias.dtype, copy=False)
         return gx, gk, gb
 
 
