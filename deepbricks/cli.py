@@ -77,7 +77,10 @@ def load_dataset(name, train_samples=None, test_samples=None):
     (x_train, y_train), (x_test, y_test) = _load(module)
     x_train, y_train = x_train[:train_samples], y_train[:train_samples]
     x_test, y_test = x_test[:test_samples], y_test[:test_samples]
-    stats = (x_train.mean(axis=0), x_train.std(axis=0)) if name == "iris" else None
+    stats = None
+    if name == "iris":
+        std = x_train.std(axis=0)
+        stats = (x_train.mean(axis=0), np.where(std > 0, std, 1.0))
     x_train, x_test = _prepare(name, x_train, stats), _prepare(name, x_test, stats)
     held = min(MAX_VALIDATION, len(x_train) // 10)
     cut = len(x_train) - held
@@ -127,7 +130,7 @@ def _plots(model, data, history, y_prob, output):
         viz.plot_filters(model, output / "filters.png")
         figures["filters.png"] = "First-layer filters"
         viz.plot_feature_maps(model, data.x_test[0], output / "feature_maps.png")
-        figures["feature_maps.png"] = (f"Feature maps of the first test image (a "
+        figures["feature_maps.png"] = (f"Feature maps of the first test image (class "
                                        f"{data.class_names[data.y_test[0]]})")
     viz.plot_confusion_matrix(data.y_test, y_prob, data.class_names,
                               output / "confusion_matrix.png")
@@ -135,8 +138,13 @@ def _plots(model, data, history, y_prob, output):
     return figures
 
 
-def _report(output, settings, metrics, figures):
+def _report(output, settings, metrics, logs, figures):
     rows = "\n".join(f"| {key} | {value} |" for key, value in settings.items())
+    keys = list(logs)
+    epochs = "\n".join(
+        f"| {epoch + 1} | " + " | ".join(f"{logs[key][epoch]:.4f}" for key in keys) + " |"
+        for epoch in range(len(logs.get("loss", [])))
+    )
     images = "\n\n".join(f"### {caption}\n\n![{caption}]({name})"
                          for name, caption in figures.items())
     text = (
@@ -147,6 +155,8 @@ def _report(output, settings, metrics, figures):
         f"({metrics['train_seconds']:.1f} s wall time), the whole run "
         f"{metrics['total_seconds']:.1f} s.\n\n"
         f"## Settings\n\n| setting | value |\n| --- | --- |\n{rows}\n\n"
+        f"## Training\n\n| epoch | {' | '.join(keys)} |\n|{' --- |' * (len(keys) + 1)}\n"
+        f"{epochs}\n\n"
         f"## Files\n\n- [model.keras](model.keras): the trained model "
         f"(`deepbricks.load_model('model.keras')`)\n"
         f"- [history.json](history.json): loss and metrics per epoch\n"
@@ -194,10 +204,10 @@ def run(model_name, data, epochs, batch_size, learning_rate, output, seed, verbo
     logs = {key: [float(v) for v in values] for key, values in history.history.items()}
     figures = _plots(model, data, logs, y_prob, output)
     settings = {"model": model_name, "dataset": data.name, "epochs": epochs,
-                "batch_size": batch_size, "optimizer": f"Adam (learning rate {learning_rate})",
+                "batch size": batch_size, "optimizer": f"Adam (learning rate {learning_rate})",
                 "seed": seed, "training samples": len(data.x_train),
                 "validation samples": len(data.x_val), "test samples": len(data.x_test),
-                "weights": model.count_params()}
+                "weights": f"{model.count_params():,}"}
     metrics = {"test_loss": test_loss, "test_accuracy": test_accuracy,
                "test_samples": len(data.x_test), "epochs": len(logs.get("loss", [])),
                "train_seconds": train_seconds,
@@ -205,7 +215,7 @@ def run(model_name, data, epochs, batch_size, learning_rate, output, seed, verbo
     (output / "history.json").write_text(json.dumps(logs, indent=2) + "\n", encoding="utf-8")
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n",
                                          encoding="utf-8")
-    _report(output, settings, metrics, figures)
+    _report(output, settings, metrics, logs, figures)
     click.echo(f"Test accuracy: {test_accuracy:.4f} (loss {test_loss:.4f}) on "
                f"{len(data.x_test)} test images.")
     click.echo(f"Wall time: training {_minutes(train_seconds)}, total "
