@@ -97,6 +97,17 @@ def test_training_keeps_shape_and_dtype_and_changes_images(row, shape):
 
 
 @pytest.mark.parametrize("row", AUGMENTATIONS, ids=str)
+def test_float64_images_stay_float64_while_training(row):
+    previous = backend.floatx()
+    backend.set_floatx("float64")
+    try:
+        y = row.ours()(images().astype(np.float64), training=True)
+    finally:
+        backend.set_floatx(previous)
+    assert y.dtype == np.float64
+
+
+@pytest.mark.parametrize("row", AUGMENTATIONS, ids=str)
 def test_same_seed_same_augmentation(row):
     x = images((8, 6, 7, 3))
     set_random_seed(7)
