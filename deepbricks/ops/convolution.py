@@ -9,8 +9,8 @@ product. The backward pass reuses that matrix for the kernel gradient and scatte
 Shapes, channels-last: x is (batch, *spatial, channels); a conv kernel is
 (*kernel_size, in_channels, filters), Keras's layout.
 
-The helpers without a leading underscore (``normalize_tuple``, ``padding_amounts``,
-``offset_slices``) are shared with the pooling ops.
+The helpers without a leading underscore (``check_rank``, ``normalize_tuple``,
+``padding_amounts``, ``offset_slices``, ...) are shared with the pooling and resampling ops.
 """
 
 import math
@@ -21,12 +21,33 @@ from deepbricks.autograd import Function, Tensor
 
 __all__ = ["conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d"]
 
-_SPATIAL = {1: "(batch, length, channels)", 2: "(batch, height, width, channels)"}
+_LAYOUT = {1: "(batch, length, channels)", 2: "(batch, height, width, channels)"}
 
 
 # ----------------------------------------------------------------------------------------
 # Argument checks and geometry, shared with pooling.py
 # ----------------------------------------------------------------------------------------
+
+
+def check_rank(op, x, nd):
+    """The shape of channels-last ``x``, or a ValueError when it lacks nd + 2 axes."""
+    shape = x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
+    if len(shape) != nd + 2:
+        raise ValueError(
+            f"{op}: expected a {nd + 2}-D input {_LAYOUT[nd]}, received shape {shape}. "
+            f"Add a batch axis (x[None]) or a channel axis (x[..., None]) as needed."
+        )
+    return shape
+
+
+def check_float(op, x):
+    """Raises a TypeError for integer or boolean input, which an op would silently round."""
+    dtype = x.dtype if isinstance(x, (Tensor, np.ndarray)) else np.asarray(x).dtype
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(
+            f"{op}: expected a floating-point input, received dtype {dtype}; convert it "
+            f"first, e.g. x.astype('float32')."
+        )
 
 
 def normalize_tuple(value, n, name, op, minimum=1):
@@ -175,12 +196,7 @@ def _as_input(x):
 
 def _check_conv_args(op, x, kernel, bias, nd, layout, in_axis, out_channels):
     """Ranks, channel agreement and bias shape, with messages that name the shapes."""
-    xs, ks = _shape(x), _shape(kernel)
-    if len(xs) != nd + 2:
-        raise ValueError(
-            f"{op}: expected a {nd + 2}-D input {_SPATIAL[nd]}, received shape {xs}. "
-            f"Add a batch axis (x[None]) or a channel axis (x[..., None]) as needed."
-        )
+    xs, ks = check_rank(op, x, nd), _shape(kernel)
     if len(ks) != nd + 2:
         raise ValueError(f"{op}: expected a {nd + 2}-D kernel {layout}, received shape {ks}.")
     if ks[in_axis] != xs[-1]:

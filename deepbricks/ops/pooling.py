@@ -20,6 +20,8 @@ import numpy as np
 from deepbricks.autograd import Function
 from deepbricks.ops.convolution import (
     check_fits,
+    check_float,
+    check_rank,
     crop_spatial,
     normalize_padding,
     normalize_tuple,
@@ -38,18 +40,6 @@ __all__ = [
     "max_pool1d",
     "max_pool2d",
 ]
-
-_LAYOUT = {1: "(batch, length, channels)", 2: "(batch, height, width, channels)"}
-
-
-def _check_rank(op, x, nd):
-    shape = np.shape(x.data if hasattr(x, "data") else x)
-    if len(shape) != nd + 2:
-        raise ValueError(
-            f"{op}: expected a {nd + 2}-D input {_LAYOUT[nd]}, received shape {shape}. "
-            f"Add a batch axis (x[None]) or a channel axis (x[..., None]) as needed."
-        )
-    return shape
 
 
 def _lowest(dtype):
@@ -148,7 +138,9 @@ class Pool(Function):
 
 
 def _pool(op, mode, x, nd, pool_size, strides, padding):
-    shape = _check_rank(op, x, nd)
+    shape = check_rank(op, x, nd)
+    if mode == "avg":
+        check_float(op, x)
     pool = normalize_tuple(pool_size, nd, "pool_size", op)
     strides = pool if strides is None else normalize_tuple(strides, nd, "strides", op)
     padding = normalize_padding(padding, op)
@@ -289,7 +281,9 @@ class GlobalPool(Function):
 
 
 def _global(op, mode, x, nd, keepdims):
-    _check_rank(op, x, nd)
+    check_rank(op, x, nd)
+    if mode == "avg":
+        check_float(op, x)
     return GlobalPool.apply(x, mode=mode, keepdims=bool(keepdims))
 
 

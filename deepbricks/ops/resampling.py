@@ -8,7 +8,13 @@ interpolation matrix, padding becomes cropping and cropping becomes padding.
 import numpy as np
 
 from deepbricks.autograd import Function
-from deepbricks.ops.convolution import crop_spatial, normalize_tuple, pad_spatial
+from deepbricks.ops.convolution import (
+    check_float,
+    check_rank,
+    crop_spatial,
+    normalize_tuple,
+    pad_spatial,
+)
 
 __all__ = [
     "cropping1d",
@@ -18,18 +24,6 @@ __all__ = [
     "zero_padding1d",
     "zero_padding2d",
 ]
-
-_LAYOUT = {1: "(batch, length, channels)", 2: "(batch, height, width, channels)"}
-
-
-def _check_rank(op, x, nd):
-    shape = np.shape(x.data if hasattr(x, "data") else x)
-    if len(shape) != nd + 2:
-        raise ValueError(
-            f"{op}: expected a {nd + 2}-D input {_LAYOUT[nd]}, received shape {shape}. "
-            f"Add a batch axis (x[None]) or a channel axis (x[..., None]) as needed."
-        )
-    return shape
 
 
 # ----------------------------------------------------------------------------------------
@@ -124,11 +118,12 @@ def upsampling2d(x, size=(2, 2), interpolation="nearest"):
         Tensor([1.  , 1.25, 1.75, 2.  ], dtype=float32)
     """
     op = "upsampling2d"
-    _check_rank(op, x, 2)
+    check_rank(op, x, 2)
     size = normalize_tuple(size, 2, "size", op)
     if interpolation == "nearest":
         return RepeatUpsample.apply(x, size=size)
     if interpolation == "bilinear":
+        check_float(op, x)
         return BilinearUpsample.apply(x, size=size)
     raise ValueError(
         f"{op}: interpolation must be 'nearest' or 'bilinear'; received "
@@ -152,7 +147,7 @@ def upsampling1d(x, size=2):
         >>> db.ops.upsampling1d(np.array([[[1.0], [2.0]]], "float32"))[0, :, 0]
         Tensor([1., 1., 2., 2.], dtype=float32)
     """
-    _check_rank("upsampling1d", x, 1)
+    check_rank("upsampling1d", x, 1)
     return RepeatUpsample.apply(x, size=normalize_tuple(size, 1, "size", "upsampling1d"))
 
 
@@ -238,7 +233,7 @@ def zero_padding2d(x, padding=((1, 1), (1, 1))):
         Tensor([[0., 1.],
                 [0., 0.]], dtype=float32)
     """
-    _check_rank("zero_padding2d", x, 2)
+    check_rank("zero_padding2d", x, 2)
     return ZeroPad.apply(x, pads=_amounts(padding, 2, "padding", "zero_padding2d"))
 
 
@@ -258,12 +253,12 @@ def zero_padding1d(x, padding=1):
         >>> db.ops.zero_padding1d(np.ones((1, 2, 1), "float32"), (1, 0))[0, :, 0]
         Tensor([0., 1., 1.], dtype=float32)
     """
-    _check_rank("zero_padding1d", x, 1)
+    check_rank("zero_padding1d", x, 1)
     return ZeroPad.apply(x, pads=_amounts(padding, 1, "padding", "zero_padding1d"))
 
 
 def _crop(op, x, nd, cropping):
-    shape = _check_rank(op, x, nd)
+    shape = check_rank(op, x, nd)
     crops = _amounts(cropping, nd, "cropping", op)
     if any(a + b >= n for (a, b), n in zip(crops, shape[1:-1], strict=True)):
         raise ValueError(

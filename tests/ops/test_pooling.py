@@ -282,3 +282,18 @@ def test_matches_keras(pool, strides, padding):
 def test_bad_arguments_raise_readable_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("op", [lambda x: ops.avg_pool2d(x, 2), ops.global_avg_pool2d],
+                         ids=["avg_pool2d", "global_avg_pool2d"])
+def test_average_of_integer_input_asks_for_a_float_cast(op):
+    with pytest.raises(TypeError, match=r"expected a floating-point input, received dtype "
+                                        r"uint8; convert it first, e.g. x.astype\('float32'\)"):
+        op(np.zeros((1, 4, 4, 1), np.uint8))
+
+
+def test_max_pool_of_integer_input_pads_with_the_dtype_minimum():
+    x = np.arange(9, dtype=np.uint8).reshape(1, 3, 3, 1)
+    y = ops.max_pool2d(x, 2, padding="same")
+    assert y.dtype == np.uint8
+    np.testing.assert_array_equal(y.numpy()[0, ..., 0], [[4, 5], [7, 8]])

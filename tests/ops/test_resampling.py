@@ -150,3 +150,8 @@ def test_nearest_upsampling_gradient_sums_each_block():
 def test_bad_arguments_raise_readable_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_bilinear_upsampling_of_integer_input_asks_for_a_float_cast():
+    with pytest.raises(TypeError, match=r"upsampling2d: expected a floating-point input"):
+        ops.upsampling2d(np.zeros((1, 2, 2, 1), np.uint8), 2, "bilinear")
