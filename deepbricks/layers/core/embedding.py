@@ -61,7 +61,10 @@ class Embedding(Layer):
             regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint)
 
     def call(self, inputs):
-        return ops.embedding(inputs, self.embeddings)
+        try:
+            return ops.embedding(inputs, self.embeddings)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"Embedding '{self.name}': {error}") from None
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
