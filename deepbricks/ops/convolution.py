@@ -194,8 +194,24 @@ def _as_input(x):
     return x if isinstance(x, (Tensor, np.ndarray)) else np.asarray(x)
 
 
-def _check_conv_args(op, x, kernel, bias, nd, layout, in_axis, out_channels):
+# Per op: spatial rank, the kernel layout, the kernel axis that must match the input's
+# channels, and the number of output channels (the bias length) for a kernel shape.
+_KERNELS = {
+    "conv1d": (1, "(kernel_size, in_channels, filters)", -2, lambda ks: ks[-1]),
+    "conv2d": (2, "(kernel_h, kernel_w, in_channels, filters)", -2, lambda ks: ks[-1]),
+    "conv2d_transpose": (2, "(kernel_h, kernel_w, filters, in_channels)", -1, lambda ks: ks[-2]),
+    "depthwise_conv2d": (
+        2,
+        "(kernel_h, kernel_w, channels, depth_multiplier)",
+        -2,
+        lambda ks: ks[-2] * ks[-1],
+    ),
+}
+
+
+def _check_conv_args(op, x, kernel, bias):
     """Ranks, channel agreement and bias shape, with messages that name the shapes."""
+    nd, layout, in_axis, out_channels = _KERNELS[op]
     xs, ks = check_rank(op, x, nd), _shape(kernel)
     if len(ks) != nd + 2:
         raise ValueError(f"{op}: expected a {nd + 2}-D kernel {layout}, received shape {ks}.")
@@ -211,15 +227,25 @@ def _check_conv_args(op, x, kernel, bias, nd, layout, in_axis, out_channels):
         )
 
 
-def _prepare(op, x, kernel, bias, nd, strides, padding, dilation_rate, paddings):
+def _inputs(op, x, kernel, bias):
+    """x, kernel and bias as Tensors or arrays, checked against each other."""
+    x, kernel = _as_input(x), _as_input(kernel)
+    bias = None if bias is None else _as_input(bias)
+    _check_conv_args(op, x, kernel, bias)
+    return x, kernel, bias
+
+
+def _prepare(op, x, kernel, bias, strides, padding, dilation_rate, paddings=("valid", "same")):
+    """Checked inputs, strides, dilation and (before, after) pads of a forward convolution."""
+    x, kernel, bias = _inputs(op, x, kernel, bias)
+    nd = _KERNELS[op][0]
     strides = normalize_tuple(strides, nd, "strides", op)
     dilation = normalize_tuple(dilation_rate, nd, "dilation_rate", op)
     padding = normalize_padding(padding, op, paddings)
-    ksize = _shape(kernel)[:nd]
-    spatial = _shape(x)[1:-1]
+    ksize, spatial = _shape(kernel)[:nd], _shape(x)[1:-1]
     pads = padding_amounts(spatial, ksize, strides, dilation, padding)
     check_fits(op, spatial, pads, ksize, dilation, padding)
-    return strides, dilation, pads
+    return x, kernel, bias, strides, dilation, pads
 
 
 # ----------------------------------------------------------------------------------------
@@ -302,19 +328,8 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
         Tensor([[4., 6.],
                 [6., 9.]], dtype=float32)
     """
-    x, kernel = _as_input(x), _as_input(kernel)
-    _check_conv_args(
-        "conv2d",
-        x,
-        kernel,
-        bias,
-        2,
-        "(kernel_h, kernel_w, in_channels, filters)",
-        -2,
-        lambda ks: ks[-1],
-    )
-    strides, dilation, pads = _prepare(
-        "conv2d", x, kernel, bias, 2, strides, padding, dilation_rate, ("valid", "same")
+    x, kernel, bias, strides, dilation, pads = _prepare(
+        "conv2d", x, kernel, bias, strides, padding, dilation_rate
     )
     return Conv.apply(x, kernel, bias, strides=strides, dilation=dilation, pads=pads)
 
@@ -346,20 +361,8 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
         >>> db.ops.conv1d(x, np.ones((2, 1, 1), "float32"), padding="causal")[0, :, 0]
         Tensor([1., 3., 5., 7.], dtype=float32)
     """
-    x, kernel = _as_input(x), _as_input(kernel)
-    _check_conv_args(
-        "conv1d", x, kernel, bias, 1, "(kernel_size, in_channels, filters)", -2, lambda ks: ks[-1]
-    )
-    strides, dilation, pads = _prepare(
-        "conv1d",
-        x,
-        kernel,
-        bias,
-        1,
-        strides,
-        padding,
-        dilation_rate,
-        ("valid", "same", "causal"),
+    x, kernel, bias, strides, dilation, pads = _prepare(
+        "conv1d", x, kernel, bias, strides, padding, dilation_rate, ("valid", "same", "causal")
     )
     return Conv.apply(x, kernel, bias, strides=strides, dilation=dilation, pads=pads)
 
@@ -484,10 +487,7 @@ def conv2d_transpose(
                 [1., 1., 2., 1., 1.]], dtype=float32)
     """
     op = "conv2d_transpose"
-    x, kernel = _as_input(x), _as_input(kernel)
-    _check_conv_args(
-        op, x, kernel, bias, 2, "(kernel_h, kernel_w, filters, in_channels)", -1, lambda ks: ks[-2]
-    )
+    x, kernel, bias = _inputs(op, x, kernel, bias)
     strides = normalize_tuple(strides, 2, "strides", op)
     dilation = normalize_tuple(dilation_rate, 2, "dilation_rate", op)
     padding = normalize_padding(padding, op)
@@ -597,18 +597,7 @@ def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_
         Tensor([ 9., -9.], dtype=float32)
     """
     op = "depthwise_conv2d"
-    x, kernel = _as_input(x), _as_input(kernel)
-    _check_conv_args(
-        op,
-        x,
-        kernel,
-        bias,
-        2,
-        "(kernel_h, kernel_w, channels, depth_multiplier)",
-        -2,
-        lambda ks: ks[-2] * ks[-1],
-    )
-    strides, dilation, pads = _prepare(
-        op, x, kernel, bias, 2, strides, padding, dilation_rate, ("valid", "same")
+    x, kernel, bias, strides, dilation, pads = _prepare(
+        op, x, kernel, bias, strides, padding, dilation_rate
     )
     return DepthwiseConv.apply(x, kernel, bias, strides=strides, dilation=dilation, pads=pads)
