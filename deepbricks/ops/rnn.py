@@ -44,6 +44,7 @@ class _Recurrence(Function):
 
     order = None  # internal gate order, as indices of Keras's gate blocks
     n_sigmoid = 0  # number of leading internal gates that use the sigmoid
+    kernel_index = None  # position of the kernel among the operands
 
     def __init__(self, mask=None, go_backwards=False, recurrent_mask=None, **params):
         self.mask, self.go_backwards, self.recurrent_mask = mask, go_backwards, recurrent_mask
@@ -140,7 +141,7 @@ class _Recurrence(Function):
             dx = self.batch_major(dx)
         if needs[self.kernel_index]:
             dkernel = self.unpermute(self.x_flat.T @ flat)
-        if self.has_bias:
+        if self.has_bias and needs[-1]:
             dbias = self.unpermute(flat.sum(axis=0))
         return dx, dkernel, dbias
 
@@ -149,8 +150,9 @@ class _Recurrence(Function):
         h_prev = self.dropped(h_prev).reshape(self.steps * self.n, self.units)
         return self.unpermute(h_prev.T @ dz.reshape(self.steps * self.n, -1))
 
-    def recurrent_transposed(self, recurrent_kernel):
-        return np.ascontiguousarray(recurrent_kernel[:, self.columns].T)
+    def recurrent_transposed(self):
+        """U^T in internal gate order, contiguous for the per-step product dz @ U^T."""
+        return np.ascontiguousarray(self.recurrent_kernel[:, self.columns].T)
 
 
 _ACTIVATIONS = {
@@ -256,7 +258,7 @@ class LSTM(_Recurrence):
         np.multiply(cells[:-1], f * (1.0 - f), out=coef[:, :, 2])
         np.multiply(i, 1.0 - g * g, out=coef[:, :, 3])
         q = o * (1.0 - tanh_c * tanh_c)
-        u_t = self.recurrent_transposed(self.recurrent_kernel)
+        u_t = self.recurrent_transposed()
         from_outputs = self.sequence_grad(g_seq)
         dz = np.empty_like(gates)
         dh, dc = g_h, g_c
@@ -294,7 +296,7 @@ class GRU(_Recurrence):
         if self.reset_after:
             # h U + b_rec of every step; the candidate block is needed again by backward.
             self.projected = np.empty_like(gates)
-            rec_bias = None if bias is None else _halved(bias[1], self.columns, 2, units)
+            rec_bias = None if bias is None else _halved(bias[1], self.columns, self.n_sigmoid, units)
         else:
             u_gates, u_candidate = u_half[:, : 2 * units], u_half[:, 2 * units :]
             buffer = np.empty((self.n, 2 * units), x.dtype)
@@ -341,7 +343,7 @@ class GRU(_Recurrence):
         # dr = d(candidate pre-activation) * what r multiplies, times the sigmoid's slope.
         r_slope = r * (1.0 - r)
         r_slope *= self.projected[:, :, 2] if self.reset_after else self.dropped(h_prev)
-        u_t = self.recurrent_transposed(self.recurrent_kernel)
+        u_t = self.recurrent_transposed()
         if self.reset_after:
             d_rec = np.empty_like(gates)  # dL/d(h U + b_rec), the recurrent side
         else:
