@@ -296,7 +296,8 @@ class GRU(_Recurrence):
         if self.reset_after:
             # h U + b_rec of every step; the candidate block is needed again by backward.
             self.projected = np.empty_like(gates)
-            rec_bias = None if bias is None else _halved(bias[1], self.columns, self.n_sigmoid, units)
+            rec_bias = None if bias is None else _halved(bias[1], self.columns,
+                                                         self.n_sigmoid, units)
         else:
             u_gates, u_candidate = u_half[:, : 2 * units], u_half[:, 2 * units :]
             buffer = np.empty((self.n, 2 * units), x.dtype)
