@@ -267,6 +267,18 @@ def test_stateful_layer_carries_its_states_between_calls_until_reset():
         ours(first[:2])
 
 
+def test_time_distributed_hands_the_mask_to_a_layer_that_takes_one():
+    keras = keras_torch()
+    import torch
+
+    x = np.random.default_rng(12).standard_normal((N, T, D)).astype(np.float32)
+    mask = np.random.default_rng(13).random((N, T, D)) > 0.3
+    want = keras.layers.TimeDistributed(keras.layers.Softmax())(torch.tensor(x),
+                                                                 mask=torch.tensor(mask))
+    got = L.TimeDistributed(L.Softmax())(x, mask=mask)
+    assert_close(got.numpy(), want.numpy(), 1e-6, "masked softmax at every step")
+
+
 # -- dropout --------------------------------------------------------------------------------
 
 

@@ -196,7 +196,7 @@ class RNN(Layer):
                 f"of shape {tuple(sequences.shape)}; received shapes {received}."
                 + (" An LSTM takes two states, [h, c]." if len(expected) == 2 else "")
             )
-        return [s if isinstance(s, Tensor) else self._to_tensor(s) for s in states]
+        return [self._to_tensor(s) for s in states]
 
     def get_initial_state(self, batch_size):
         """Zero states (arrays) for a batch, from the cell's ``get_initial_state`` if any."""

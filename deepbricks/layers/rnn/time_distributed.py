@@ -1,6 +1,9 @@
 """TimeDistributed: applies a layer to every time step of a sequence."""
 
+import numpy as np
+
 from deepbricks import ops
+from deepbricks.autograd.tensor import Tensor
 from deepbricks.layers.layer import Layer
 from deepbricks.utils.serialization import deserialize, serialize
 
@@ -50,7 +53,7 @@ class TimeDistributed(Layer):
         n, steps = inputs.shape[:2]
         kwargs = {}
         if mask is not None and "mask" in self.layer._call_args:
-            mask = mask.data if hasattr(mask, "data") else mask
+            mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
             if tuple(mask.shape[:2]) != (n, steps):
                 raise ValueError(
                     f"TimeDistributed '{self.name}' received a mask of shape "
