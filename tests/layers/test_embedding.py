@@ -150,3 +150,13 @@ def test_masking_errors_name_the_layer():
         L.Masking("pad")
     with pytest.raises(ValueError, match=r"Masking 'flat' expected inputs of rank >= 2"):
         L.Masking(name="flat")(np.zeros(3, np.float32))
+
+
+@pytest.mark.parametrize("module", ["embedding", "masking"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    found = doctest.testmod(importlib.import_module(f"deepbricks.layers.core.{module}"),
+                            raise_on_error=True)
+    assert found.attempted > 0

@@ -567,3 +567,14 @@ def test_time_distributed_needs_a_time_axis():
                                          r"\(batch, timesteps, \.\.\.\), received input shape "
                                          r"\(2, 4\)"):
         L.TimeDistributed(L.Dense(2), name="td")(np.zeros((2, 4), np.float32))
+
+
+@pytest.mark.parametrize("module", ["rnn", "simple_rnn", "lstm", "gru", "bidirectional",
+                                    "time_distributed"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    found = doctest.testmod(importlib.import_module(f"deepbricks.layers.rnn.{module}"),
+                            raise_on_error=True)
+    assert found.attempted > 0
