@@ -84,6 +84,8 @@ ROWS = [
                                                  **SEQ), mask=True),
     Row("rnn_lstm_cell", *wrapped_cell("LSTMCell", 6, **ALL), mask=True),
     Row("rnn_gru_cell_unrolled", *wrapped_cell("GRUCell", 6, unroll=True, **SEQ)),
+    Row("rnn_simple_rnn_cell_go_backwards", *wrapped_cell("SimpleRNNCell", 6, go_backwards=True,
+                                                          **ALL), mask=True),
     Row("bidirectional_concat", *bidirectional("LSTM", 6, **SEQ)),
     Row("bidirectional_sum", *bidirectional("GRU", 6, merge_mode="sum", **SEQ)),
     Row("bidirectional_mul", *bidirectional("LSTM", 6, merge_mode="mul", **SEQ)),
@@ -165,6 +167,29 @@ def test_matches_keras(row):
         ours, theirs, arrays, lambda la, xs: call(la, xs, MASK),
         lambda la, xs: call(la, xs, torch.tensor(MASK)))
     compare(ours, theirs, got, want, x_ours, x_theirs, row.id)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("SimpleRNNCell", {}), ("LSTMCell", {}), ("GRUCell", {}), ("GRUCell", {"reset_after": False}),
+])  # fmt: skip
+def test_one_step_of_each_cell_matches_keras(name, kwargs):
+    keras = keras_torch()
+    rng = np.random.default_rng(1)
+    theirs, ours = getattr(keras.layers, name)(6, **kwargs), getattr(L, name)(6, **kwargs)
+    theirs.build((N, D))
+    theirs.set_weights([rng.standard_normal(w.shape).astype(np.float32) * 0.5
+                        for w in theirs.weights])
+    ours.build_from_shape((N, D))
+    ours.set_weights(keras_weights(theirs))
+    sizes = ours.state_size if isinstance(ours.state_size, list) else [ours.state_size]
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in [(N, D)] + [(N, u) for u in sizes]]
+
+    def step(cell, xs):
+        output, states = cell(xs[0], list(xs[1:]))
+        return [output, *states]
+
+    got, want, x_ours, x_theirs = run_both(ours, theirs, arrays, step, step)
+    compare(ours, theirs, got, want, x_ours, x_theirs, name)
 
 
 # -- masks through models -------------------------------------------------------------------
