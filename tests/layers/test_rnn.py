@@ -54,7 +54,6 @@ def wrapped_cell(cell, *args, **kwargs):
 SEQ = dict(return_sequences=True)
 ALL = dict(return_sequences=True, return_state=True)
 ROWS = [
-    Row("simple_rnn", *both("SimpleRNN", 6)),
     Row("simple_rnn_sequences_and_state", *both("SimpleRNN", 6, **ALL)),
     Row("simple_rnn_relu_go_backwards", *both("SimpleRNN", 6, activation="relu",
                                               go_backwards=True, **SEQ)),
@@ -62,7 +61,6 @@ ROWS = [
                                                     **SEQ), mask=True),
     Row("simple_rnn_mask_initial_state", *both("SimpleRNN", 6, **ALL), states=[(N, 6)],
         mask=True),
-    Row("lstm", *both("LSTM", 6)),
     Row("lstm_sequences_and_state", *both("LSTM", 6, **ALL)),
     Row("lstm_go_backwards", *both("LSTM", 6, go_backwards=True, **SEQ)),
     Row("lstm_mask", *both("LSTM", 6, **ALL), mask=True),
@@ -73,7 +71,6 @@ ROWS = [
         states=[(N, 6), (N, 6)]),
     Row("lstm_dropout_inactive_at_inference", *both("LSTM", 6, dropout=0.5,
                                                    recurrent_dropout=0.5, **SEQ)),
-    Row("gru", *both("GRU", 6)),
     Row("gru_sequences_and_state", *both("GRU", 6, **ALL)),
     Row("gru_mask_go_backwards", *both("GRU", 6, go_backwards=True, **SEQ), mask=True),
     Row("gru_initial_state", *both("GRU", 6, **ALL), states=[(N, 6)]),
