@@ -107,13 +107,19 @@ def test_adding_problem_refuses_a_sequence_without_two_halves():
         adding_problem.build_model("rnn", 10)
 
 
-def test_input_gradient_norms_match_finite_differences():
+@pytest.fixture
+def float64_layers():
+    db.backend.set_floatx("float64")
+    yield
+    db.backend.set_floatx("float32")
+
+
+@pytest.mark.parametrize("cell", ["simple_rnn", "lstm"])
+def test_input_gradient_norms_match_finite_differences(float64_layers, cell):
     db.utils.set_random_seed(3)
-    model = adding_problem.build_model("simple_rnn", 6, units=4)
+    model = adding_problem.build_model(cell, 6, units=4)
     x, y = adding_problem.make_data(3, 6, np.random.default_rng(3))
     x, y = x.astype(np.float64), y.astype(np.float64)
-    model(x)  # builds the weights, then they become float64 for an exact comparison
-    model.set_weights([w.astype(np.float64) for w in model.get_weights()])
     norms = adding_problem.input_gradient_norms(model, x, y)
 
     def loss(inputs):
@@ -129,15 +135,19 @@ def test_input_gradient_norms_match_finite_differences():
     np.testing.assert_allclose(norms, expected, rtol=1e-5)
 
 
-def test_adding_problem_small_run_reports_both_cells_and_draws_the_gradients(tmp_path):
+def test_on_short_sequences_both_cells_learn_and_the_lstm_opens_its_memory(tmp_path):
     results = adding_problem.run(**adding_problem.SMALL_BUDGET, output_dir=tmp_path)
-    length = adding_problem.SMALL_BUDGET["length"]
+    budget = adding_problem.SMALL_BUDGET
     for cell in ("lstm", "simple_rnn"):
-        assert len(results[f"{cell}_grad_norms_init"]) == length
+        assert len(results[f"{cell}_grad_norms_init"]) == budget["length"]
         assert np.all(np.isfinite(results[f"{cell}_grad_norms_trained"]))
-        assert len(results[f"{cell}_test_mse_per_epoch"]) == adding_problem.SMALL_BUDGET["epochs"]
-        # Even a short training moves the prediction to the mean: no worse than answering 1.
-        assert results[f"{cell}_test_mse"] < 1.2 * adding_problem.BASELINE_MSE
+        assert len(results[f"{cell}_test_mse_per_epoch"]) == budget["epochs"]
+        assert results[f"{cell}_test_mse"] < adding_problem.BASELINE_MSE
+    assert results["lstm_test_mse"] < 0.5 * adding_problem.BASELINE_MSE
+    # At initialisation the forget gates (bias 1) let little gradient through to step 1;
+    # training opens them, because the first marked value must be remembered.
+    assert (results["lstm_grad_first_over_last_trained"]
+            > 10 * results["lstm_grad_first_over_last_init"])
     assert (tmp_path / "adding_problem.png").stat().st_size > 10_000
     assert "LSTM: test MSE" in adding_problem.summary(results)
 
@@ -167,7 +177,12 @@ def test_language_model_small_run_learns_and_writes_the_play_s_characters(tmp_pa
                           output_dir=tmp_path)
     # Untrained, the network is a near-uniform guess over the 64 characters: ln 64 = 4.16.
     assert results["loss_before"] == pytest.approx(math.log(64), abs=0.1)
-    assert results["loss_after"] < results["loss_before"] - 0.8
+    # Trained, it beats the best guess that ignores context: the training part's character
+    # frequencies, scored on the test part.
+    (x_train, _), (x_test, _) = text.load_data(40, 20, max_chars=char_lm.SMALL_BUDGET["max_chars"])
+    frequencies = np.bincount(x_train.ravel(), minlength=64) + 1.0
+    unigram = -np.log(frequencies / frequencies.sum())[x_test].mean()
+    assert results["loss_after"] < unigram - 0.3
     assert results["bits_per_char"] == pytest.approx(results["loss_after"] / math.log(2))
     vocabulary = set(text.get_vocabulary().chars)
     for written in results["samples"].values():
@@ -286,8 +301,8 @@ def test_teacher_forcing_shifts_the_targets_behind_a_start_token():
 
 def test_translator_small_run_learns_the_layout_and_decodes_consistently(tmp_path):
     results = translation.run(**translation.SMALL_BUDGET, output_dir=tmp_path)
-    assert results["char_accuracy"] > 0.5
-    assert 0.0 <= results["exact_match"] <= results["char_accuracy"]
+    assert results["char_accuracy"] > 0.8
+    assert 0.2 < results["exact_match"] <= results["char_accuracy"]
     assert len(results["exact_match_by_format"]) == len(translation.FORMATS)
     assert all(len(written) == translation.TARGET_LENGTH for _, written in results["examples"])
     assert (tmp_path / "translation.png").stat().st_size > 10_000

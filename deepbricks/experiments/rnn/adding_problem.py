@@ -33,8 +33,8 @@ from deepbricks.experiments.rnn._common import (
 NAME = "adding_problem"
 BASELINE_MSE = 1.0 / 6.0
 CELLS = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
-SMALL_BUDGET = {"length": 20, "units": 16, "train_samples": 768, "test_samples": 128,
-                "epochs": 2, "batch_size": 64}
+SMALL_BUDGET = {"length": 10, "units": 16, "train_samples": 2000, "test_samples": 200,
+                "epochs": 3, "batch_size": 32}
 
 
 def make_data(n, length, rng=None):
@@ -115,8 +115,8 @@ def input_gradient_norms(model, x, y):
     return np.sqrt(np.einsum("ntd,ntd->t", grad, grad) / len(grad))
 
 
-def run(length=100, units=32, train_samples=10000, test_samples=1000, epochs=10,
-        batch_size=64, learning_rate=3e-3, cells=("lstm", "simple_rnn"), seed=0,
+def run(length=100, units=32, train_samples=10000, test_samples=1000, epochs=12,
+        batch_size=64, learning_rate=1e-2, cells=("lstm", "simple_rnn"), seed=0,
         output_dir=None, verbose=0):
     """Trains each cell on the adding problem and measures test MSE and input gradients.
 

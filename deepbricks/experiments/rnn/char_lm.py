@@ -32,8 +32,8 @@ from deepbricks.experiments.rnn._common import (
 )
 
 NAME = "char_lm"
-SMALL_BUDGET = {"max_chars": 12000, "seq_length": 40, "units": 48, "epochs": 2,
-                "sample_length": 80}
+SMALL_BUDGET = {"max_chars": 20000, "seq_length": 40, "units": 64, "epochs": 3,
+                "batch_size": 32, "learning_rate": 1e-2, "sample_length": 80}
 
 
 class CharLanguageModel:

@@ -43,7 +43,8 @@ TARGET_CHARS = "^0123456789-"
 START = 0
 SOURCE_LENGTH = len("the 23rd of september 2021")
 TARGET_LENGTH = len("2021-09-23")
-SMALL_BUDGET = {"train_samples": 2000, "test_samples": 200, "units": 32, "epochs": 3}
+SMALL_BUDGET = {"train_samples": 2500, "test_samples": 200, "units": 48, "epochs": 4,
+                "batch_size": 32, "learning_rate": 1e-2}
 
 
 def _ordinal(day):
