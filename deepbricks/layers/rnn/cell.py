@@ -35,7 +35,9 @@ class RecurrentCell(Layer):
         dropout: fraction of the input features dropped while training, in [0, 1); one mask
             per sequence, the same at every step.
         recurrent_dropout: fraction of the state dropped before the recurrent product while
-            training; one mask per sequence.
+            training; one mask per sequence. (Keras draws one such mask per gate; here one
+            mask serves every gate, so that a step stays one product with the whole
+            recurrent kernel. Both are unbiased and drop the same fraction.)
         seed: optional int; dropout masks then come from the cell's own generator.
     """
 
