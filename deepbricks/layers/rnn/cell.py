@@ -35,9 +35,10 @@ class RecurrentCell(Layer):
         dropout: fraction of the input features dropped while training, in [0, 1); one mask
             per sequence, the same at every step.
         recurrent_dropout: fraction of the state dropped before the recurrent product while
-            training; one mask per sequence. (Keras draws one such mask per gate; here one
-            mask serves every gate, so that a step stays one product with the whole
-            recurrent kernel. Both are unbiased and drop the same fraction.)
+            training; one mask per sequence. (With recurrent dropout on, Keras draws a
+            separate input mask and recurrent mask for each gate; here one of each serves
+            every gate, so that a step stays one product with the whole kernel. Both are
+            unbiased and drop the same fraction.)
         seed: optional int; dropout masks then come from the cell's own generator.
     """
 
