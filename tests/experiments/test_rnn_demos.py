@@ -7,7 +7,10 @@ solves the adding problem at T = 100, a SimpleRNN does not) are the examples' to
 
 import datetime
 import hashlib
+import importlib.util
+import inspect
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -317,3 +320,39 @@ def test_greedy_decoding_agrees_with_the_teacher_forced_model_on_its_own_output(
     with db.no_grad():
         probabilities = translator.model([x, translator.teacher_inputs(greedy)]).numpy()
     np.testing.assert_array_equal(probabilities.argmax(axis=-1), greedy)
+
+
+# -- what all four share ------------------------------------------------------------------
+
+DEMOS = {"adding_problem": adding_problem, "char_lm": char_lm, "tagging": tagging,
+         "translation": translation}
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_a_budget_that_is_not_a_positive_integer_is_refused_before_training(name):
+    with pytest.raises(ValueError, match=rf"^{name}: epochs must be a positive integer. "
+                                         rf"Received: epochs=0$"):
+        DEMOS[name].run(epochs=0)
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_each_example_runs_its_demo_at_full_size_and_prints_the_summary(name, monkeypatch,
+                                                                         capsys):
+    module = DEMOS[name]
+    path = Path(__file__).parents[2] / "examples" / f"rnn_{name}.py"
+    spec = importlib.util.spec_from_file_location(f"example_rnn_{name}", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    calls = []
+
+    def recorded_run(**kwargs):
+        inspect.signature(module.run).bind(**kwargs)  # only arguments that run() takes
+        calls.append(kwargs)
+        return {"recorded": True}
+
+    monkeypatch.setattr(module, "run", recorded_run)
+    monkeypatch.setattr(module, "summary", lambda results: f"summary of {sorted(results)}")
+    example.main()
+    assert len(calls) == 1 and calls[0]["output_dir"] == f"out/rnn_{name}"
+    assert not set(calls[0]) & set(module.SMALL_BUDGET) - {"length"}  # full-size defaults
+    assert capsys.readouterr().out == "summary of ['recorded']\n"

@@ -9,8 +9,15 @@ the two-halves variant of Le, Jaitly and Hinton, 2015). Always answering 1.0 sco
 
 and doing better requires carrying the first marked value across at least ``length / 2``
 steps. Back-propagation through time multiplies one Jacobian per step on the way back, so the
-gradient that reaches an early input, ||dL/dx_t||, tells whether a cell can learn that: a
-gated cell learns to keep it alive, a plain tanh cell does not.
+gradient that reaches an early input, ||dL/dx_t||, tells whether a cell can learn that. At
+initialisation both cells let little through (the LSTM even less than the SimpleRNN, whose
+recurrent kernel is orthogonal: every LSTM forget gate starts near sigmoid(1) = 0.73). What
+differs is what training does: the LSTM opens its forget gates and the gradient reaching step
+1 grows to the size of that reaching step T, while the SimpleRNN's vanishes further.
+
+Measured with the defaults (T = 100, 32 units, 12 epochs of 10,000 sequences, seed 0): LSTM
+test MSE 0.0004, SimpleRNN 0.164 against the baseline 0.167; ||dL/dx_1|| / ||dL/dx_T|| goes
+from 7e-9 to 1.2 for the LSTM and from 8e-4 to 2e-15 for the SimpleRNN.
 
 Example:
     >>> from deepbricks.experiments.rnn import adding_problem

@@ -76,7 +76,6 @@ class CharLanguageModel:
             The generated characters (without the prompt).
         """
         import deepbricks as db
-        from deepbricks import backend
 
         if not prompt:
             raise ValueError(f"{NAME}.generate needs a prompt of at least one character. "
@@ -85,7 +84,6 @@ class CharLanguageModel:
             raise ValueError(f"{NAME}.generate: temperature must be >= 0 (0 is greedy). "
                              f"Received: temperature={temperature!r}")
         check_positive_int(f"{NAME}.generate", length=length)
-        rng = backend.rng() if rng is None else rng
         token = self.vocabulary.encode(prompt)[None, :]
         written = np.empty(length, np.int32)
         states = None
@@ -99,19 +97,32 @@ class CharLanguageModel:
         return self.vocabulary.decode(written)
 
 
-def sample(logits, temperature, rng):
+def sample(logits, temperature, rng=None):
     """Draws a class from softmax(logits / temperature); the argmax when temperature is 0.
 
+    Args:
+        logits: 1-D array of unnormalised log-probabilities.
+        temperature: tau >= 0.
+        rng: a ``numpy.random.Generator``; defaults to ``deepbricks.backend.rng()``.
+
+    Returns:
+        The index drawn, an int.
+
     Example:
-        >>> sample(np.array([0.0, 3.0, 1.0]), 0.0, None)
+        >>> sample(np.array([0.0, 3.0, 1.0]), 0.0)
         1
     """
+    from deepbricks import backend
+
     if temperature == 0.0:
         return int(np.argmax(logits))
+    rng = backend.rng() if rng is None else rng
     scaled = logits / temperature
     p = np.exp(scaled - scaled.max())
     cumulative = np.cumsum(p)
-    return int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+    drawn = np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right")
+    # u * total can round up to total itself, one past the last class.
+    return int(min(drawn, len(cumulative) - 1))
 
 
 def run(max_chars=None, seq_length=100, units=256, embedding_dim=32, epochs=15,

@@ -177,7 +177,7 @@ def accuracies(x, y, predicted):
     }
 
 
-def run(train_samples=8000, test_samples=1000, units=64, embedding_dim=16, epochs=10,
+def run(train_samples=8000, test_samples=1000, units=64, embedding_dim=16, epochs=4,
         batch_size=64, learning_rate=1e-2, seed=0, output_dir=None, verbose=0):
     """Trains the LSTM tagger and compares it with the word-by-word majority baseline.
 

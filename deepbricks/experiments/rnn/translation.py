@@ -237,6 +237,7 @@ def plot(results, path):
     """Draws the training loss per epoch and the exact-match rate of each source format."""
     figure = new_figure(11.0, 3.8)
     loss, formats = figure.add_subplot(1, 2, 1), figure.add_subplot(1, 2, 2)
+    figure.subplots_adjust(wspace=0.6)  # room for the example dates that label the bars
     epochs = range(1, len(results["train_loss"]) + 1)
     loss.plot(epochs, results["train_loss"], "-o")
     loss.set_yscale("log")
