@@ -223,11 +223,12 @@ def run(model_name, data, epochs, batch_size, learning_rate, output, seed, verbo
     click.echo(f"Wrote the model, plots and report to {output}/ (open {output / 'report.md'}).")
 
 
-def _training_options(function):
-    options = [
+def _training_options(learning_rate):
+    """The options ``demo`` and ``train`` share, with ``learning_rate`` as --lr's default."""
+    return lambda function: _add_options(function, [
         click.option("--batch-size", default=128, show_default=True,
                      type=click.IntRange(min=1), help="Samples per gradient step."),
-        click.option("--lr", "learning_rate", default=1e-3, show_default=True,
+        click.option("--lr", "learning_rate", default=learning_rate, show_default=True,
                      type=click.FloatRange(min=0, min_open=True), help="Adam's learning rate."),
         click.option("--train-samples", type=click.IntRange(min=10), default=None,
                      help="Use only the first N training samples (a tenth of them, at most "
@@ -238,7 +239,10 @@ def _training_options(function):
                      help="Seed of every random draw (weights, shuffling)."),
         click.option("--verbose", default=1, show_default=True, type=click.IntRange(0, 2),
                      help="0 silent, 1 progress bar, 2 one line per epoch."),
-    ]
+    ])
+
+
+def _add_options(function, options):
     for option in reversed(options):
         function = option(function)
     return function
@@ -255,14 +259,15 @@ def main():
               help="Passes over the training data.")
 @click.option("--output", default="out/demo", show_default=True,
               type=click.Path(file_okay=False), help="Folder for the model, plots and report.")
-@_training_options
+@_training_options(learning_rate=2e-3)
 def demo(epochs, output, batch_size, learning_rate, train_samples, test_samples, seed,
          verbose):
     """Train the course's CNN on Fashion-MNIST, evaluate it and plot what it learned.
 
     Holds out the last 5,000 training images for validation, trains with a progress bar,
     evaluates on the 10,000 test images and writes model.keras, plots and report.md into
-    the output folder. The defaults reach about 90% test accuracy.
+    the output folder. The defaults (3 epochs of Adam at learning rate 0.002, batches of
+    128) reach about 90.5% test accuracy.
     """
     data = load_dataset("fashion_mnist", train_samples, test_samples)
     run("course_cnn", data, epochs, batch_size, learning_rate, output, seed, verbose)
@@ -276,7 +281,7 @@ def demo(epochs, output, batch_size, learning_rate, train_samples, test_samples,
               help="Passes over the training data.")
 @click.option("--output", default=None, type=click.Path(file_okay=False),
               help="Folder for the model, plots and report [default: out/MODEL-DATASET].")
-@_training_options
+@_training_options(learning_rate=1e-3)
 def train(model, dataset, epochs, output, batch_size, learning_rate, train_samples,
           test_samples, seed, verbose):
     """Train MODEL (mlp, course_cnn or lenet5) on a data set and report, as demo does."""
