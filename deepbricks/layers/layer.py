@@ -103,10 +103,12 @@ class Layer:
         input_shape: shape without the batch axis; lets a Sequential model build at once.
         input_dim: Keras 1/2 spelling of ``input_shape=(input_dim,)`` (deprecated).
         batch_size: fixed batch size for the implied Input (only stored).
+        batch_input_shape: Keras 2 spelling of ``batch_size`` + ``input_shape`` together.
     """
 
     def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None,
-                 input_shape=None, input_dim=None, batch_size=None, autocast=True, **kwargs):
+                 input_shape=None, input_dim=None, batch_size=None, autocast=True,
+                 batch_input_shape=None, **kwargs):
         if kwargs:
             raise TypeError(
                 f"{type(self).__name__}: unrecognized keyword arguments {sorted(kwargs)}."
@@ -116,6 +118,8 @@ class Layer:
                 "`input_dim=` is the Keras 1/2 spelling; use `input_shape=(input_dim,)` or an "
                 "`Input(shape)` first layer.", DeprecationWarning, stacklevel=3)
             input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            batch_size, input_shape = batch_input_shape[0], tuple(batch_input_shape[1:])
         self._layers = []
         self._trainable_variables = []
         self._non_trainable_variables = []

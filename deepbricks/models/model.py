@@ -56,6 +56,21 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, print_fn=print_fn,
                       show_trainable=show_trainable)
 
+    def reset_states(self):
+        """Clears the kept states of every stateful layer (e.g. ``LSTM(stateful=True)``)."""
+        for layer in self._flat_layers():
+            if layer is not self and hasattr(layer, "reset_states"):
+                layer.reset_states()
+
+    def _flat_layers(self):
+        stack, seen = list(self._layers), []
+        while stack:
+            layer = stack.pop(0)
+            if all(layer is not s for s in seen):
+                seen.append(layer)
+                stack.extend(layer._layers)
+        return seen
+
     def get_layer(self, name=None, index=None):
         """Finds a sublayer by name or by index in ``layers``."""
         if index is not None:

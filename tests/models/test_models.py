@@ -102,3 +102,13 @@ def test_get_and_set_weights_check_the_shapes():
         layer.set_weights([np.zeros((2, 3)), np.zeros(2)])
     with pytest.raises(ValueError, match="expects 2 weight arrays"):
         layer.set_weights([np.zeros((3, 2))])
+
+
+def test_reset_states_reaches_stateful_layers_inside_models():
+    model = db.Sequential([layers.LSTM(3, stateful=True, batch_input_shape=(2, 4, 5)),
+                           layers.Dense(1)])
+    x = np.ones((2, 4, 5), "float32")
+    first = model.predict(x, verbose=0)
+    assert not np.allclose(model.predict(x, verbose=0), first)
+    model.reset_states()
+    np.testing.assert_allclose(model.predict(x, verbose=0), first, rtol=1e-6)
