@@ -91,6 +91,8 @@ def _feature_maps(model, image, layers):
                 x = layer(x, training=False)
                 if id(layer) in wanted:
                     outputs[id(layer)] = x.data
+                    if len(outputs) == len(wanted):
+                        break
             return [outputs[id(layer)] for layer in layers]
         nodes = {}
         for node in getattr(model, "_nodes", []):
