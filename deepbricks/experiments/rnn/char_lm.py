@@ -3,7 +3,9 @@
 Trained on the play shipped in ``deepbricks.datasets.text``, the network reads windows of
 characters and predicts at every step the next one (a softmax over the 64 characters of the
 play), so its loss is the cross-entropy of the text in nats per character: ln 64 = 4.16 for a
-network that knows nothing, about 1.5 once it has learned words and the layout of a play.
+network that knows nothing; with the defaults (256 units, 15 epochs, seed 0) the test part,
+the end of the play, scores 1.69 nats (2.44 bits) per character, and the samples have the
+layout of a play, speakers' names and mostly English words.
 
 Generation is the one-to-many setting: from a prompt, the network samples one character,
 feeds it back as the next input and carries its states (h, c) from step to step. Dividing the
@@ -150,8 +152,8 @@ def run(max_chars=None, seq_length=100, units=256, embedding_dim=32, epochs=15,
     Returns:
         A dict: 'loss_before' and 'loss_after' (test cross-entropy in nats per character,
         before and after training), 'bits_per_char' (after), 'train_loss' and 'test_loss'
-        (lists, per epoch), 'vocabulary_size', and 'samples' mapping each temperature to its
-        generated text.
+        (lists, per epoch), 'vocabulary_size', 'prompt', and 'samples' mapping each
+        temperature to the text generated after the prompt.
     """
     import deepbricks as db
     from deepbricks.datasets import text
@@ -177,6 +179,7 @@ def run(max_chars=None, seq_length=100, units=256, embedding_dim=32, epochs=15,
         "train_loss": [float(v) for v in history.history["loss"]],
         "test_loss": [float(v) for v in history.history["val_loss"]],
         "vocabulary_size": vocabulary.size,
+        "prompt": prompt,
         "samples": samples,
     }
     path = output_path(output_dir, "char_lm.png")
@@ -209,5 +212,5 @@ def summary(results):
              f"{results['loss_after']:.3f} nats per character "
              f"({results['bits_per_char']:.2f} bits)"]
     for temperature, written in results["samples"].items():
-        lines += [f"--- temperature {temperature} ---", written]
+        lines += [f"--- temperature {temperature} ---", results["prompt"] + written]
     return "\n".join(lines)
