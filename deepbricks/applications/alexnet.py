@@ -53,7 +53,7 @@ def AlexNet(include_top=True, weights=None, input_shape=None, pooling=None, clas
         A functional ``Model``.
 
     Example:
-        >>> AlexNet().get_layer('conv1').count_params()
+        >>> AlexNet(include_top=False).get_layer('conv1').count_params()
         34944
     """
     from deepbricks import Input, layers

@@ -10,9 +10,9 @@ every epoch for the learning curves; it selects nothing (no early stopping, no c
 the best epoch).
 
 Example (the command line does the same: ``deepbricks benchmark fashion-mnist``):
-    >>> rows = run('out/fashion_mnist', budget_minutes=4, entries=['mlp'])
-    >>> rows[0]['published_accuracy'], rows[0]['test_accuracy']   # doctest: +SKIP
-    (0.883, 0.8874)
+    >>> rows = run('out/fashion_mnist', budget_minutes=4, entries=['mlp'])  # doctest: +SKIP
+    >>> rows[0]['published_accuracy'], rows[0]['test_accuracy']            # doctest: +SKIP
+    (0.883, 0.8947)
 """
 
 import json
@@ -325,7 +325,8 @@ def run(output, budget_minutes=DEFAULT_BUDGET_MINUTES, entries=None, max_epochs=
         "budget_minutes": float(budget_minutes), "batch_size": BATCH_SIZE, "seed": seed,
         "optimizer": "Adam", "train_samples": len(x_train), "test_samples": len(x_test),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, "
-                   f"NumPy {np.__version__}",
+                   f"NumPy {np.__version__}, OPENBLAS_NUM_THREADS="
+                   f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}",
     }
     rows, histories, figures = [], {}, {}
     by_key = {entry.key: entry for entry in ENTRIES}

@@ -408,3 +408,14 @@ def test_googlenet_without_aux_heads_takes_small_images():
                         aux_classifiers=False)
     assert model.output_shape == (None, 10)
     assert A.InceptionV1 is A.GoogLeNet
+
+
+@pytest.mark.parametrize("module", ["alexnet", "vgg", "googlenet", "resnet", "resnet_cifar",
+                                    "nin"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    found = doctest.testmod(importlib.import_module(f"deepbricks.applications.{module}"),
+                            raise_on_error=True)
+    assert found.attempted > 0

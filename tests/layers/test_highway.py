@@ -119,3 +119,11 @@ def test_bad_gate_bias_is_named():
     with pytest.raises(ValueError, match=r"Highway: `transform_gate_bias` must be a number. "
                                          r"Received: transform_gate_bias='low'"):
         L.Highway(transform_gate_bias="low")
+
+
+def test_docstring_example_runs():
+    import doctest
+
+    from deepbricks.layers.core import highway
+
+    assert doctest.testmod(highway, raise_on_error=True).attempted > 0

@@ -127,3 +127,11 @@ def test_rejects_a_different_channel_count_after_building():
 def test_bad_arguments_name_the_argument(kwargs, match):
     with pytest.raises(ValueError, match=match):
         L.LocalResponseNormalization(**kwargs)
+
+
+def test_docstring_example_runs():
+    import doctest
+
+    from deepbricks.layers.normalization import local_response_normalization
+
+    assert doctest.testmod(local_response_normalization, raise_on_error=True).attempted > 0
