@@ -120,7 +120,7 @@ def GoogLeNet(include_top=True, weights=None, input_shape=None, pooling=None, cl
 
     Example:
         >>> model = GoogLeNet(input_shape=(96, 96, 3), classes=10, width=0.125)
-        >>> [shape for shape in model.output_shape]
+        >>> model.output_shape
         [(None, 10), (None, 10), (None, 10)]
     """
     from deepbricks import Input, layers
@@ -128,16 +128,16 @@ def GoogLeNet(include_top=True, weights=None, input_shape=None, pooling=None, cl
     if not isinstance(aux_classifiers, bool):
         raise ValueError(f"GoogLeNet: `aux_classifiers` must be True or False. Received: "
                          f"aux_classifiers={aux_classifiers!r}")
-    with_aux = include_top is True and aux_classifiers
-    minimum = MIN_SIZE_WITH_AUX if with_aux else 1
-    try:
-        shape, classes, width = check_common("GoogLeNet", input_shape, (224, 224, 3), minimum,
-                                             include_top, weights, pooling, classes, width)
-    except ValueError as err:
-        if with_aux and "input_shape" in str(err):
-            raise ValueError(f"{err} The auxiliary classifiers need inputs of at least 65x65; "
-                             f"pass aux_classifiers=False for smaller images.") from None
-        raise
+    shape, classes, width = check_common("GoogLeNet", input_shape, (224, 224, 3), 1,
+                                         include_top, weights, pooling, classes, width)
+    with_aux = include_top and aux_classifiers
+    if with_aux and min(shape[:2]) < MIN_SIZE_WITH_AUX:
+        raise ValueError(
+            f"GoogLeNet: the auxiliary classifiers need inputs of at least "
+            f"{MIN_SIZE_WITH_AUX}x{MIN_SIZE_WITH_AUX} (their 5x5 pooling reads the maps of "
+            f"block 4a, 16 times smaller). Pass aux_classifiers=False for smaller images. "
+            f"Received: input_shape={shape}"
+        )
     dropout = check_rate("GoogLeNet", dropout)
 
     def conv(count, size, name, strides=1):

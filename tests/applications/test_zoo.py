@@ -392,7 +392,8 @@ def test_downsampling_convolution_is_centred_on_the_pixels_the_shortcut_keeps(
      r"VGG16: `input_shape` must be \(height, width, channels\) with height and width >= 32"),
     (lambda: A.AlexNet(input_shape=(64, 64, 3)), r"height and width >= 67"),
     (lambda: A.GoogLeNet(input_shape=(32, 32, 3)),
-     r"at least 65x65; pass aux_classifiers=False"),
+     r"GoogLeNet: the auxiliary classifiers need inputs of at least 65x65 .* Pass "
+     r"aux_classifiers=False for smaller images"),
     (lambda: A.CifarResNet(depth=21), r"CifarResNet: `depth` must be 6n \+ 2.*depth=21"),
     (lambda: A.NetworkInNetwork(classes=1), r"NetworkInNetwork: `classes` must be an int >= 2"),
     (lambda: A.ResNet20(input_shape=(32, 32)),
