@@ -117,7 +117,7 @@ def float64_layers():
     db.backend.set_floatx("float32")
 
 
-@pytest.mark.parametrize("cell", ["simple_rnn", "lstm"])
+@pytest.mark.parametrize("cell", ["simple_rnn", "lstm", "gru"])
 def test_input_gradient_norms_match_finite_differences(float64_layers, cell):
     db.utils.set_random_seed(3)
     model = adding_problem.build_model(cell, 6, units=4)
