@@ -6,6 +6,7 @@ solves the adding problem at T = 100, a SimpleRNN does not) are the examples' to
 """
 
 import datetime
+import doctest
 import hashlib
 import importlib.util
 import inspect
@@ -356,3 +357,14 @@ def test_each_example_runs_its_demo_at_full_size_and_prints_the_summary(name, mo
     assert len(calls) == 1 and calls[0]["output_dir"] == f"out/rnn_{name}"
     assert not set(calls[0]) & set(module.SMALL_BUDGET) - {"length"}  # full-size defaults
     assert capsys.readouterr().out == "summary of ['recorded']\n"
+
+
+@pytest.mark.parametrize("module", [text, *DEMOS.values()], ids=lambda m: m.__name__)
+def test_docstring_examples_run(module):
+    runner = doctest.DebugRunner()  # raises at the first example that fails, with its output
+    # A demo module's own docstring example is run(**SMALL_BUDGET), trained above already.
+    examples = [t for t in doctest.DocTestFinder().find(module)
+                if t.examples and (module is text or t.name != module.__name__)]
+    for example in examples:
+        runner.run(example)
+    assert runner.tries > 0
