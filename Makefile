@@ -15,9 +15,10 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(VENV)/bin/deepbricks demo --output $(OUT)
 
+# Two pytest workers on two cores: each keeps BLAS to one thread, or they would oversubscribe.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check deepbricks tests bench
-	$(PY) -m pytest -n 2 -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 -q
 
 # Optional references for parity tests and the benchmark: Keras 3 and the CPU build of PyTorch.
 reference: $(VENV)/.installed

@@ -51,7 +51,7 @@ class Loss:
         self.reduction = standardize_reduction(reduction, self.name)
         self.dtype = dtype
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
+    def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
         """Weighted, reduced loss: a scalar Tensor (per-sample Tensor for reduction 'none').
 
         Args:
@@ -59,13 +59,21 @@ class Loss:
             y_pred: predictions, a Tensor (or an array).
             sample_weight: optional weights, one per sample (shape (N,)) or one per
                 per-sample loss entry; an array, a Tensor or a scalar.
+            mask: optional boolean array shaped like the per-sample losses (e.g. (N, T) for
+                a sequence model whose Embedding has mask_zero=True): False entries do not
+                count, and averages run over the True ones, as Keras does with a model's
+                output mask.
         """
         y_pred = as_prediction(y_pred, self.dtype)
         losses = self.call(y_true, y_pred)
+        valid = self.valid_mask(y_true, losses)
+        if mask is not None:
+            mask = np.broadcast_to(np.asarray(mask, bool), losses.shape)
+            valid = mask if valid is None else valid & mask
         return reduce_weighted_values(
             losses,
             sample_weight=sample_weight,
-            mask=self.valid_mask(y_true, losses),
+            mask=valid,
             reduction=self.reduction,
             name=self.name,
         )

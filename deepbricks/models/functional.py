@@ -83,6 +83,7 @@ class Functional(Model):
             for i, (kt, value) in enumerate(zip(node.outputs, flatten(outputs))):
                 values[id(kt)] = value
                 masks[id(kt)] = out_masks[i] if out_masks else out_mask
+        self._output_masks = [masks.get(id(kt)) for kt in self.outputs]
         return map_structure(lambda kt: values[id(kt)], self._outputs_struct)
 
     def compute_output_shape(self, input_shape):

@@ -87,6 +87,7 @@ class Sequential(Model):
             y = layer(x, **kwargs)
             mask = layer.compute_mask(x, mask)
             x = y
+        self._output_masks = [mask]
         return x
 
     def compute_output_shape(self, input_shape):

@@ -125,6 +125,9 @@ class Trainer:
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
         """Total training loss: weighted per-output losses plus ``model.losses``.
 
+        Output steps masked by the model (``Embedding(mask_zero=True)`` feeding a sequence
+        output) do not count, as in Keras.
+
         Returns:
             (total loss Tensor, list of per-output loss values as floats).
         """
@@ -133,12 +136,17 @@ class Trainer:
             raise ValueError(f"The model has {len(preds)} outputs but y has {len(ys)} "
                              f"arrays; pass one target array per output.")
         total, per_output = None, []
-        for fn, weight, target, pred in zip(self._losses_by_output, self._loss_weights,
-                                            ys, preds):
+        masks = getattr(self, "_output_masks", None) or [None] * len(preds)
+        for fn, weight, target, pred, mask in zip(self._losses_by_output, self._loss_weights,
+                                                  ys, preds, masks):
             if fn is None:
                 per_output.append(0.0)
                 continue
-            value = fn(target, pred, sample_weight=sample_weight)
+            if mask is not None:
+                mask = mask.data if isinstance(mask, Tensor) else mask
+                value = fn(target, pred, sample_weight=sample_weight, mask=mask)
+            else:
+                value = fn(target, pred, sample_weight=sample_weight)
             per_output.append(float(value.data))
             term = value * weight if weight != 1.0 else value
             total = term if total is None else total + term
@@ -181,9 +189,13 @@ class Trainer:
         self._loss_count += batch_size
         for i, value in enumerate(per_output):
             self._output_loss_sums[i] += value * batch_size
+        masks = getattr(self, "_output_masks", None) or [None] * len(preds)
         for i, metric, weighted in self._metric_objects:
-            metric.update_state(ys[i], preds[i],
-                                sample_weight=sample_weight if weighted else None)
+            weight = sample_weight if weighted else None
+            if masks[i] is not None:
+                mask = np.asarray(masks[i].data if isinstance(masks[i], Tensor) else masks[i])
+                weight = mask if weight is None else mask * _expand_to(weight, mask.ndim)
+            metric.update_state(ys[i], preds[i], sample_weight=weight)
         return self._logs()
 
     def _logs(self):
@@ -392,6 +404,11 @@ def _as_loss(identifier):
         return loss
     name = identifier if isinstance(identifier, str) else None
     return losses.LossFunctionWrapper(loss, name=name)
+
+
+def _expand_to(weight, ndim):
+    weight = np.asarray(weight)
+    return weight.reshape(weight.shape + (1,) * (ndim - weight.ndim))
 
 
 def _logs_result(logs, return_dict):

@@ -37,3 +37,33 @@ def test_one_epoch_with_shuffle_false_matches_keras(optimizer, loss, last):
     assert h_ours.history["loss"][0] == pytest.approx(h_theirs.history["loss"][0], rel=1e-4)
     assert h_ours.history["accuracy"][0] == pytest.approx(
         h_theirs.history["accuracy"][0], abs=1e-6)
+
+
+def test_masked_sequence_loss_ignores_padding_like_keras():
+    rng = np.random.default_rng(1)
+    tokens = rng.integers(1, 9, (6, 7))
+    tokens[:, 4:] = 0  # padding, masked by Embedding(mask_zero=True)
+    tokens[0, 2:] = 0
+    tags = rng.integers(0, 3, (6, 7))
+
+    def tagger(lib):
+        return lib.Sequential([
+            lib.Input(shape=(7,), dtype="int32"),
+            lib.layers.Embedding(10, 4, mask_zero=True),
+            lib.layers.LSTM(5, return_sequences=True),
+            lib.layers.Dense(3, activation="softmax"),
+        ])
+
+    ours, theirs = tagger(db), tagger(keras)
+    ours.set_weights(theirs.get_weights())
+    for model in (ours, theirs):
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+    (loss, accuracy), (keras_loss, keras_accuracy) = (
+        model.evaluate(tokens, tags, verbose=0) for model in (ours, theirs))
+    assert loss == pytest.approx(keras_loss, rel=1e-5)
+    assert accuracy == pytest.approx(keras_accuracy, abs=1e-6)
+    padded = tags.copy()
+    padded[tokens == 0] = 2 - padded[tokens == 0]  # changing padded targets changes nothing
+    assert ours.evaluate(tokens, padded, verbose=0)[0] == pytest.approx(
+        ours.evaluate(tokens, tags, verbose=0)[0], rel=1e-6)
