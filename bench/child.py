@@ -95,7 +95,7 @@ def run_tta(request):
 
 
 def run_profile(request):
-    from bench import deepbricks_side, measure, profiling, workloads
+    from bench import deepbricks_side, profiling, workloads
 
     workload = workloads.WORKLOADS[request["workload"]]
     batches = workloads.make_batches(workload, request.get("batch"))
@@ -103,13 +103,14 @@ def run_profile(request):
         step, _ = deepbricks_side.build(workload)
     except deepbricks_side.Unavailable as error:
         return {"unavailable": str(error)}
+    timer, unit = profiling.clock(request["threads"])
     half = request["seconds"] / 2
-    timing = measure.throughput(step, batches, len(batches[0][1]), half)
-    steps = max(3, round(1000 * half / timing["step_ms"]))
-    stats = profiling.profile(step, batches, steps)
+    step_ms = profiling.step_time(step, batches, half, timer)
+    steps = max(3, round(1000 * half / step_ms))
+    stats = profiling.profile(step, batches, steps, timer)
     if request.get("dump"):
         stats.dump_stats(request["dump"])
-    return {"report": profiling.summarize(stats, steps, step_ms=timing["step_ms"])}
+    return {"report": profiling.summarize(stats, steps, step_ms=step_ms, unit=unit)}
 
 
 TASKS = {"workload": run_workload, "gemm": run_gemm, "tta": run_tta, "profile": run_profile}

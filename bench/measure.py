@@ -33,7 +33,11 @@ def throughput(step, batches, batch_size, seconds, warmup_steps=3, windows=5):
 
     Returns:
         dict with ``samples_per_s`` (median over windows), ``window_samples_per_s``,
-        ``steps`` (timed) and ``step_ms`` (median step time in milliseconds).
+        ``steps`` (timed), ``step_ms`` (median step time in milliseconds) and
+        ``samples_per_cpu_s``: samples per second of the process's CPU time (user + system,
+        all threads) over the timed steps. With one thread that figure hardly moves when
+        other programs compete for the cores; with several it also counts BLAS threads
+        spinning while they wait.
     """
     n = len(batches)
     for i in range(warmup_steps):
@@ -41,6 +45,7 @@ def throughput(step, batches, batch_size, seconds, warmup_steps=3, windows=5):
     durations = []
     clock = time.perf_counter
     end = clock() + seconds
+    cpu_start = time.process_time()
     i = 0
     while clock() < end or len(durations) < windows:
         x, y = batches[i % n]
@@ -48,6 +53,7 @@ def throughput(step, batches, batch_size, seconds, warmup_steps=3, windows=5):
         step(x, y)
         durations.append(clock() - start)
         i += 1
+    cpu = time.process_time() - cpu_start
     per_window = len(durations) // windows
     groups = [durations[k * per_window:(k + 1) * per_window] for k in range(windows - 1)]
     groups.append(durations[(windows - 1) * per_window:])
@@ -57,6 +63,7 @@ def throughput(step, batches, batch_size, seconds, warmup_steps=3, windows=5):
         "window_samples_per_s": rates,
         "steps": len(durations),
         "step_ms": 1000 * statistics.median(durations),
+        "samples_per_cpu_s": batch_size * len(durations) / cpu if cpu > 0 else None,
     }
 
 

@@ -2,7 +2,9 @@
 
 The report has three parts, all in milliseconds per step under the profiler (which slows
 Python-level code more than NumPy kernels, so the split overstates framework overhead a
-little; the unprofiled step time is printed alongside for scale):
+little; the unprofiled step time is printed alongside for scale). With one thread the clock
+is the process's CPU time, so that other programs sharing the machine do not inflate the
+numbers; with several BLAS threads CPU time would add the threads up, so wall time is used:
 
 1. per op: the cumulative time of each ``Function`` subclass's ``forward`` and ``backward``;
 2. buckets: all op forwards, all op backwards, the optimizer's ``apply``, and the rest
@@ -13,6 +15,7 @@ little; the unprofiled step time is printed alongside for scale):
 
 import cProfile
 import pstats
+import time
 
 
 def _function_classes():
@@ -48,9 +51,28 @@ def _label(key):
     return f"{filename}:{line}({name})"
 
 
-def profile(step, batches, steps):
-    """Runs ``steps`` steps under cProfile and returns the ``pstats.Stats``."""
-    profiler = cProfile.Profile()
+def clock(threads):
+    """The profiler's clock for ``threads`` BLAS threads: ``(function, name)``."""
+    if threads == 1:
+        return time.process_time, "CPU"
+    return time.perf_counter, "wall"
+
+
+def step_time(step, batches, seconds, timer, warmup_steps=3):
+    """Milliseconds per step (on ``timer``) over at least 3 steps and ``seconds`` of wall time."""
+    n = len(batches)
+    for i in range(warmup_steps):
+        step(*batches[i % n])
+    end, count, start = time.perf_counter() + seconds, 0, timer()
+    while time.perf_counter() < end or count < 3:
+        step(*batches[count % n])
+        count += 1
+    return 1000 * (timer() - start) / count
+
+
+def profile(step, batches, steps, timer=time.perf_counter):
+    """Runs ``steps`` steps under cProfile (timed by ``timer``) and returns the ``pstats.Stats``."""
+    profiler = cProfile.Profile(timer)
     n = len(batches)
     profiler.enable()
     for i in range(steps):
@@ -59,8 +81,16 @@ def profile(step, batches, steps):
     return pstats.Stats(profiler)
 
 
-def summarize(stats, steps, step_ms=None, top=15):
-    """The three-part report described in the module docstring, as text."""
+def summarize(stats, steps, step_ms=None, unit="wall", top=15):
+    """The three-part report described in the module docstring, as text.
+
+    Args:
+        stats: the ``pstats.Stats`` of :func:`profile`.
+        steps: how many steps it profiled.
+        step_ms: the unprofiled time per step, shown for scale.
+        unit: the clock's name, 'CPU' or 'wall'.
+        top: rows in the per-op and own-time lists.
+    """
     raw = stats.stats
     total = stats.total_tt * 1000 / steps
     ops = _op_methods()
@@ -77,7 +107,7 @@ def summarize(stats, steps, step_ms=None, top=15):
         cumulative for (filename, _, name), (_, _, _, cumulative, _) in raw.items()
         if name == "apply" and filename.endswith("optimizers/optimizer.py")
     ) * 1000 / steps
-    lines = [f"profiled: {total:.1f} ms/step over {steps} steps"
+    lines = [f"profiled: {total:.1f} ms/step ({unit} time) over {steps} steps"
              + (f" (unprofiled {step_ms:.1f} ms/step)" if step_ms else "")]
     lines.append("buckets (ms/step, % of profiled):")
     rest = total - forward - backward - optimizer

@@ -114,6 +114,8 @@ def measure_workload(workload, args, frameworks):
                             f"PyTorch {theirs['params']}")
         row["ratio"] = ours["samples_per_s"] / theirs["samples_per_s"]
         row["met"] = row["ratio"] >= workload.target
+        if ours.get("samples_per_cpu_s") and theirs.get("samples_per_cpu_s"):
+            row["cpu_ratio"] = ours["samples_per_cpu_s"] / theirs["samples_per_cpu_s"]
         if theirs["peak_mib"] > 0:
             row["memory_ratio"] = ours["peak_mib"] / theirs["peak_mib"]
     return row
@@ -207,19 +209,20 @@ def _cell(result, key, fmt):
 
 def format_table(results):
     """The human-readable report of ``run``'s results."""
-    header = (f"{'workload':<44}{'deepbricks/s':>14}{'PyTorch/s':>12}{'ratio':>8}"
+    header = (f"{'workload':<44}{'deepbricks/s':>14}{'PyTorch/s':>12}{'ratio':>8}{'(CPU)':>7}"
               f"{'target':>9}{'met?':>6}   peak MiB (deepbricks / PyTorch)")
     lines = [header, "-" * len(header)]
     for row in results["workloads"]:
         ours, theirs = row.get("deepbricks", {}), row.get("torch", {})
         ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
+        cpu_ratio = f"{row['cpu_ratio']:.2f}" if "cpu_ratio" in row else "-"
         met = ("yes" if row["met"] else "no") if "met" in row else "-"
         memory = f"{_cell(ours, 'peak_mib', '.0f')} / {_cell(theirs, 'peak_mib', '.0f')}"
         if "memory_ratio" in row:
             memory += f"  ({row['memory_ratio']:.2f}x, target <= {MEMORY_TARGET}x)"
         name = f"{row['key']} {row['title']} (b{row['batch']})"
         lines.append(f"{name:<44}{_cell(ours, 'samples_per_s', '.0f'):>14}"
-                     f"{_cell(theirs, 'samples_per_s', '.0f'):>12}{ratio:>8}"
+                     f"{_cell(theirs, 'samples_per_s', '.0f'):>12}{ratio:>8}{cpu_ratio:>7}"
                      f"{'>= ' + format(row['target'], '.2f'):>9}{met:>6}   {memory}")
     for row in results["workloads"]:
         for framework in ("deepbricks", "torch"):
@@ -230,6 +233,9 @@ def format_table(results):
                 lines.append(f"  {row['key']} {framework}: n/a ({result['unavailable']})")
         if "error" in row:
             lines.append(f"  {row['key']}: {row['error']}")
+    lines.append("ratio: deepbricks / PyTorch samples per second (the target applies to it); "
+                 "(CPU): the same per second of CPU time, steadier on a busy machine with "
+                 "--threads 1")
     gemm = results.get("gemm", {})
     rates = ", ".join(f"{'NumPy' if k == 'numpy' else 'PyTorch'} {v['gflops']:.1f} GFLOP/s"
                       for k, v in gemm.items() if "gflops" in v)

@@ -96,7 +96,7 @@ def test_torch_images_are_nchw_copies_of_the_channels_last_data():
 
 
 def fake_clock(monkeypatch, durations):
-    """perf_counter that only moves when a step runs, by the next of ``durations``."""
+    """Wall and CPU clocks that only move when a step runs, by the next of ``durations``."""
     now = [0.0]
     ticks = iter(durations)
 
@@ -104,6 +104,7 @@ def fake_clock(monkeypatch, durations):
         now[0] += next(ticks)
 
     monkeypatch.setattr(measure.time, "perf_counter", lambda: now[0])
+    monkeypatch.setattr(measure.time, "process_time", lambda: now[0])
     return step
 
 
@@ -116,6 +117,7 @@ def test_throughput_reports_the_median_window(monkeypatch):
     assert result["window_samples_per_s"][2] == pytest.approx(20 / 1.1)
     assert result["samples_per_s"] == pytest.approx(100.0)
     assert result["step_ms"] == pytest.approx(100.0)
+    assert result["samples_per_cpu_s"] == pytest.approx(10 * 10 / 1.9)
 
 
 def test_throughput_times_at_least_one_step_per_window(monkeypatch):
@@ -140,8 +142,11 @@ def test_profile_report_splits_time_by_op_and_bucket():
     step, _ = deepbricks_side.build(workloads.WORKLOADS["W1"])
     batches = tiny_batches("W1")
     step(*batches[0])
-    report = profiling.summarize(profiling.profile(step, batches, 2), 2, step_ms=1.5)
-    assert "(unprofiled 1.5 ms/step)" in report
+    timer, unit = profiling.clock(threads=1)
+    assert unit == "CPU"
+    report = profiling.summarize(profiling.profile(step, batches, 2, timer), 2, step_ms=1.5,
+                                 unit=unit)
+    assert "(CPU time) over 2 steps (unprofiled 1.5 ms/step)" in report
     for bucket in ("op forward", "op backward", "optimizer.apply", "framework overhead"):
         assert bucket in report
     per_op = report.split("per op")[1].split("most own time")[0]
@@ -183,6 +188,14 @@ def test_child_measures_a_workload_in_process():
     assert result["samples_per_s"] > 0 and result["peak_mib"] >= 0
 
 
+def test_child_profiles_deepbricks_on_cpu_time_with_one_thread(tmp_path):
+    dump = tmp_path / "w1.prof"
+    result = child.run_profile({"workload": "W1", "batch": 4, "seconds": 0.0, "threads": 1,
+                                "dump": str(dump)})
+    assert "(CPU time) over 3 steps" in result["report"] and "MatMul" in result["report"]
+    assert dump.stat().st_size > 0
+
+
 def test_thread_environment_pins_every_blas_pool():
     env = child.thread_environment(3, base={"PATH": "/bin", "OMP_NUM_THREADS": "8"})
     assert env == {"PATH": "/bin", "OMP_NUM_THREADS": "3", "OPENBLAS_NUM_THREADS": "3",
@@ -208,7 +221,7 @@ def sample_results():
     row = {"key": "W1", "title": "MLP train 784-512-512-10", "batch": 128, "target": 1.5,
            "deepbricks": {"samples_per_s": 3000.0, "peak_mib": 12.0, "params": 669706},
            "torch": {"samples_per_s": 2000.0, "peak_mib": 24.0, "params": 669706},
-           "ratio": 1.5, "met": True, "memory_ratio": 0.5}
+           "ratio": 1.5, "cpu_ratio": 1.25, "met": True, "memory_ratio": 0.5}
     lstm = {"key": "W5", "title": "LSTM train", "batch": 64, "target": 0.75,
             "deepbricks": {"unavailable": "LSTM not available"},
             "torch": {"samples_per_s": 500.0, "peak_mib": 40.0, "params": 83722}}
@@ -228,9 +241,9 @@ def test_table_shows_ratio_target_memory_and_the_extra_figures():
     table = run.format_table(sample_results())
     w1 = next(line for line in table.splitlines() if line.startswith("W1"))
     assert " ".join(w1.split()).endswith(
-        "(b128) 3000 2000 1.50 >= 1.50 yes 12 / 24 (0.50x, target <= 1.5x)")
+        "(b128) 3000 2000 1.50 1.25 >= 1.50 yes 12 / 24 (0.50x, target <= 1.5x)")
     w5 = next(line for line in table.splitlines() if line.startswith("W5"))
-    assert "n/a" in w5 and "500" in w5
+    assert " ".join(w5.split()).endswith("(b64) n/a 500 - - >= 0.75 - n/a / 40")
     assert "W5 deepbricks: n/a (LSTM not available)" in table
     assert "NumPy 100.0 GFLOP/s, PyTorch 110.0 GFLOP/s" in table
     assert "deepbricks 12.0 %, PyTorch 8.0 %" in table
