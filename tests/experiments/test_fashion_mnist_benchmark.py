@@ -101,6 +101,10 @@ def test_the_entries_belong_to_the_published_families():
         assert len(kinds(models[key], L.MaxPooling2D)) == convs
     assert models["conv2_small"].count_params() < 100_000
     assert len(kinds(models["conv3_pool_bn"], L.BatchNormalization)) == 3
+    # Moving statistics that follow the weights within a short budget.
+    norms = [la for model in models.values() for la in kinds(model, L.BatchNormalization)]
+    norms += kinds(models["resnet18"].layers[-1], L.BatchNormalization)
+    assert len(norms) == 2 + 3 + 20 and {la.momentum for la in norms} == {0.9}
     resnet = models["resnet18"]
     assert [type(la).__name__ for la in resnet.layers[1:5]] == [
         "Normalization", "RandomFlip", "RandomTranslation", "RandomRotation"]
