@@ -331,8 +331,8 @@ def test_save_and_load_round_trip(name, tmp_path):
 
 def test_weights_argument_loads_a_saved_weights_file(tmp_path):
     model, shape = reduced("ResNet20")
-    model.save_weights(tmp_path / "resnet20.weights.h5")
-    again, _ = reduced("ResNet20", weights=str(tmp_path / "resnet20.weights.h5"))
+    model.save_weights(tmp_path / "resnet20.weights")
+    again, _ = reduced("ResNet20", weights=str(tmp_path / "resnet20.weights"))
     for mine, theirs in zip(model.get_weights(), again.get_weights(), strict=True):
         np.testing.assert_array_equal(mine, theirs)
 
