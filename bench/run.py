@@ -127,6 +127,7 @@ def mfu(samples_per_s, gflops):
 
 
 def run(args):
+    """Every measurement the arguments ask for, as one JSON-ready dict."""
     frameworks = ["deepbricks"]
     notes = []
     if not args.no_torch:
@@ -155,7 +156,7 @@ def run(args):
     if not args.skip_tta:
         results["tta"] = {}
         for framework in frameworks:
-            _progress(f"time to {0.90:.2f} accuracy, {framework} ...")
+            _progress(f"time to 0.90 accuracy, {framework} ...")
             request = {"task": "tta", "framework": framework, "budget": args.tta_budget,
                        "started": time.time()}
             results["tta"][framework] = _attempt(request, args.threads, args.tta_budget + 600)
