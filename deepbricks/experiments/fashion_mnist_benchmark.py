@@ -20,6 +20,7 @@ import numbers
 import os
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,7 @@ class Entry:
     published_preprocessing: str
     published_accuracy: float
     model: str
-    build: object
+    build: Callable
     max_epochs: int
     learning_rate: float = 1e-3
 
@@ -189,7 +190,8 @@ def _check(budget_minutes, entries, max_epochs, seed):
     return keys
 
 
-def _images(x):
+def prepare_images(x):
+    """uint8 images (N, 28, 28) as float32 (N, 28, 28, 1) in [0, 1], what the entries take."""
     return (x.astype(np.float32) * np.float32(1 / 255))[..., None]
 
 
@@ -329,8 +331,8 @@ def run(output, budget_minutes=DEFAULT_BUDGET_MINUTES, entries=None, max_epochs=
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data(data_path)
-    data = ((_images(x_train), y_train.astype(np.int64)),
-            (_images(x_test), y_test.astype(np.int64)))
+    data = ((prepare_images(x_train), y_train.astype(np.int64)),
+            (prepare_images(x_test), y_test.astype(np.int64)))
     settings = {
         "budget_minutes": float(budget_minutes), "batch_size": BATCH_SIZE, "seed": seed,
         "optimizer": "Adam", "train_samples": len(x_train), "test_samples": len(x_test),

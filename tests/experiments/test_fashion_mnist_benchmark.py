@@ -80,8 +80,8 @@ def test_the_epoch_limit_ends_a_run_that_the_budget_does_not(data_dir):
 
 def test_an_easy_task_is_learned_and_the_reported_accuracy_is_the_last_evaluation(data_dir):
     (x_train, y_train), (x_test, y_test) = separable(300, 0), separable(100, 1)
-    data = ((bench._images(x_train), y_train.astype(np.int64)),
-            (bench._images(x_test), y_test.astype(np.int64)))
+    data = ((bench.prepare_images(x_train), y_train.astype(np.int64)),
+            (bench.prepare_images(x_test), y_test.astype(np.int64)))
     entry = next(e for e in bench.ENTRIES if e.key == "mlp")
     row, history = bench.train_entry(entry, data, budget_seconds=600, max_epochs=8)
     assert len(history["val_accuracy"]) == 8
