@@ -20,8 +20,8 @@ def plot_filters(conv_layer, path, channel=0, max_filters=64):
 
     Every filter ``kernel[:, :, :, f]`` becomes one tile. With 3 input channels (RGB images)
     a tile is the filter in colour, rescaled to [0, 1] as a whole; otherwise it is the slice
-    of input channel ``channel`` in grey, all tiles sharing one scale (black = most negative,
-    white = most positive weight), so their strengths can be compared.
+    of input channel ``channel`` in grey, divided by its largest absolute weight (black = -1,
+    mid-grey = 0, white = +1), so that the pattern of every filter shows, however strong.
 
     Args:
         conv_layer: a built Conv2D-like layer, or a model (its first 2D convolution is used).
@@ -64,14 +64,15 @@ def plot_filters(conv_layer, path, channel=0, max_filters=64):
                              f"'{layer.name}', whose kernel has shape {layer.kernel.shape}. "
                              f"Received: channel={channel!r}")
         tiles = kernel[..., channel]
-        bound = float(np.abs(tiles).max()) or 1.0
-        limits = {"vmin": -bound, "vmax": bound, "cmap": "gray"}
+        tiles = tiles / np.maximum(np.abs(tiles).max(axis=(1, 2), keepdims=True), 1e-12)
+        limits = {"vmin": -1.0, "vmax": 1.0, "cmap": "gray"}
     rows, columns = grid_shape(count)
     figure = new_figure(1.0 + 0.6 * columns, 0.8 + 0.6 * rows)
     axes = figure.add_subplot(1, 1, 1)
     image = axes.imshow(mosaic(tiles, columns), interpolation="nearest", **limits)
     if in_channels != 3:
-        figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04, label="weight")
+        figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04,
+                        label="weight / largest |weight| of the filter")
     axes.set_axis_off()
     size = "x".join(map(str, layer.kernel_size))
     shown = "" if in_channels in (1, 3) else f", input channel {channel}"
