@@ -30,6 +30,53 @@ def _sigmoid(x):
     return np.divide(1, y, out=y)
 
 
+# Epilogues: the activations that a producing op (dense, conv) can apply in place on its own
+# fresh output, differentiated from that output alone, so no pre-activation array is kept.
+FUSABLE = ("linear", "relu", "tanh", "sigmoid")
+
+
+def check_fusable(op, activation):
+    """The epilogue name for ``activation`` (None means linear), or a ValueError naming op."""
+    name = "linear" if activation is None else activation
+    if name not in FUSABLE:
+        raise ValueError(
+            f"{op}: activation must be None or one of {', '.join(map(repr, FUSABLE))}; "
+            f"received activation={activation!r}. Apply other activations to the result."
+        )
+    return name
+
+
+def activate_in_place(y, name):
+    """Applies epilogue ``name`` to the float array ``y``, overwriting it; returns ``y``."""
+    if name == "relu":
+        np.clip(y, 0, math.inf, out=y)
+    elif name == "tanh":
+        np.tanh(y, out=y)
+    elif name == "sigmoid":
+        np.negative(y, out=y)
+        with np.errstate(over="ignore"):
+            np.exp(y, out=y)
+        y += 1
+        np.divide(1, y, out=y)
+    return y
+
+
+def activation_grad(gy, y, name):
+    """dL/d(pre-activation) from dL/dy and the activated output y (a new array)."""
+    if name == "relu":
+        return gy * (y > 0)
+    if name == "tanh":
+        g = y * y
+        np.subtract(1, g, out=g)
+    elif name == "sigmoid":
+        g = 1 - y
+        g *= y
+    else:
+        return gy
+    g *= gy
+    return g
+
+
 class Sigmoid(Function):
     def forward(self, x):
         self.y = _sigmoid(x)

@@ -30,7 +30,35 @@ def einsum_case(id, subscripts, *shapes):
     )
 
 
+_NUMPY_ACTIVATIONS = {
+    None: lambda z: z,
+    "relu": lambda z: np.maximum(z, 0),
+    "tanh": np.tanh,
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+}
+_TORCH_ACTIVATIONS = {None: lambda t, z: z, "relu": lambda t, z: t.relu(z),
+                      "tanh": lambda t, z: t.tanh(z), "sigmoid": lambda t, z: t.sigmoid(z)}
+
+
+def dense_case(id, x, units, activation=None, bias=True):
+    """ops.dense against x @ kernel + bias then the activation, in NumPy and PyTorch."""
+    shapes = (x, (x[-1], units)) + (((units,),) if bias else ())
+    act, torch_act = _NUMPY_ACTIVATIONS[activation], _TORCH_ACTIVATIONS[activation]
+    return Case(
+        f"dense_{id}",
+        lambda *a: ops.dense(*a, activation=activation),
+        normal(*shapes),
+        lambda x, k, b=0.0: act(x @ k + b),
+        lambda t, x, k, b=0.0: torch_act(t, x @ k + b),
+    )
+
+
 CASES = [
+    dense_case("linear", (4, 3), 5),
+    dense_case("relu", (6, 3), 4, "relu"),
+    dense_case("tanh_batch_of_sequences", (2, 3, 4), 3, "tanh"),
+    dense_case("sigmoid_no_bias", (4, 3), 2, "sigmoid", bias=False),
+    dense_case("vector_input", (3,), 2, "relu"),
     matmul_case("matmul_2d", (3, 4), (4, 5)),
     matmul_case("matmul_vector_matrix", (4,), (4, 5)),
     matmul_case("matmul_matrix_vector", (3, 4), (4,)),
@@ -115,6 +143,27 @@ def test_matmul_operator_works_with_arrays_on_either_side():
     np.testing.assert_array_equal((x @ a).data, a)
 
 
+def test_dense_keeps_finite_values_and_gradients_at_extreme_inputs():
+    x = db.Tensor(np.array([[-1000.0], [1000.0]], np.float32), requires_grad=True)
+    for activation in ("relu", "tanh", "sigmoid"):
+        y = ops.dense(x, np.ones((1, 2), np.float32), np.zeros(2, np.float32), activation)
+        y.backward(np.ones(y.shape, np.float32))
+        assert np.isfinite(y.data).all() and np.isfinite(x.grad).all(), activation
+        x.grad = None
+
+
+def test_dense_layer_fuses_its_activation_into_one_op():
+    layer = db.layers.Dense(3, activation="relu")
+    y = layer(db.Tensor(np.ones((2, 4), np.float32)))
+    assert type(y._ctx).__name__ == "Dense"
+
+
+def test_dense_layer_applies_an_unfusable_activation_after_the_op():
+    layer = db.layers.Dense(3, activation="softmax")
+    y = layer(db.Tensor(np.ones((2, 4), np.float32)))
+    np.testing.assert_allclose(y.numpy().sum(axis=-1), 1.0, rtol=1e-6)
+
+
 def test_einsum_gets_the_same_operand_twice():
     x = db.Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
     ops.einsum("i,i->", x, x).backward()
@@ -122,6 +171,14 @@ def test_einsum_gets_the_same_operand_twice():
 
 
 ERRORS = [
+    (lambda: ops.dense(np.zeros((2, 3)), np.zeros((3, 4)), activation="softmax"),
+     r"dense: activation must be None or one of 'linear', 'relu', 'tanh', 'sigmoid'; "
+     r"received activation='softmax'"),
+    (lambda: ops.dense(np.zeros((2, 3)), np.zeros((3, 4)), np.zeros(3)),
+     r"dense: bias must have shape \(4,\), one value per unit; received shape \(3,\)"),
+    (lambda: ops.dense(np.zeros((2, 3)), np.zeros((4, 4))),
+     r"dense: cannot multiply shapes \(2, 3\) and \(4, 4\)"),
+    (lambda: ops.dense(np.zeros((2, 3)), np.zeros(3)), r"dense: expected x of shape"),
     (lambda: ops.matmul(np.zeros((32, 784)), np.zeros((100, 10))),
      r"matmul: cannot multiply shapes \(32, 784\) and \(100, 10\): the last dimension of x1 "
      r"\(784\) must equal the second-to-last dimension of x2 \(100\)"),

@@ -7,6 +7,23 @@ from deepbricks.layers.layer import InputSpec, Layer, serialize_arguments
 from deepbricks.utils.serialization import serialize
 
 
+def fused_activation(activation):
+    """The name of the op epilogue for a Keras activation function, or None if not fusable.
+
+    Shared with the convolution layers: linear, relu, tanh and sigmoid run in place inside
+    ``ops.dense`` / ``ops.conv2d``; any other callable is applied to the op's result.
+    """
+    return _FUSED.get(activation)
+
+
+_FUSED = {
+    activations.linear: "linear",
+    activations.relu: "relu",
+    activations.tanh: "tanh",
+    activations.sigmoid: "sigmoid",
+}
+
+
 class Dense(Layer):
     """Fully connected layer: y = activation(x @ kernel + bias).
 
@@ -67,10 +84,10 @@ class Dense(Layer):
             hint=lambda shape: "Add a Flatten?" if len(shape) > len(input_shape) else None)
 
     def call(self, inputs):
-        y = ops.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            y = y + self.bias
-        return self.activation(y)
+        fused = fused_activation(self.activation)
+        if fused is not None:
+            return ops.dense(inputs, self.kernel, self.bias, activation=fused)
+        return self.activation(ops.dense(inputs, self.kernel, self.bias))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
