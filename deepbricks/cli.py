@@ -14,6 +14,7 @@ status 130.
 """
 
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -101,9 +102,13 @@ def build_model(name, input_shape, classes):
         raise click.UsageError(str(err)) from None
 
 
-def compile_model(model, learning_rate):
+def compile_model(model, learning_rate, decay_steps=None):
+    """Adam on the sparse cross-entropy, with the rate cosine-annealed from ``learning_rate``
+    to 0 over ``decay_steps`` steps when given: lr_t = lr * (1 + cos(pi * t / T)) / 2."""
     from deepbricks import optimizers
 
+    if decay_steps:
+        learning_rate = optimizers.schedules.CosineDecay(learning_rate, decay_steps)
     model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
@@ -180,7 +185,8 @@ def run(model_name, data, epochs, batch_size, learning_rate, output, seed, verbo
     output.mkdir(parents=True, exist_ok=True)
     set_random_seed(seed)
     model = build_model(model_name, data.input_shape, len(data.class_names))
-    compile_model(model, learning_rate)
+    steps = epochs * math.ceil(len(data.x_train) / batch_size)
+    compile_model(model, learning_rate, decay_steps=steps)
     checkpoint = output / "model.keras"
     click.echo(f"Training {model.name} ({model.count_params():,} weights) on "
                f"{TITLES[data.name]}: {len(data.x_train)} training, {len(data.x_val)} "
@@ -203,8 +209,9 @@ def run(model_name, data, epochs, batch_size, learning_rate, output, seed, verbo
     test_accuracy = float(np.mean(y_prob.argmax(axis=-1) == data.y_test))
     logs = {key: [float(v) for v in values] for key, values in history.history.items()}
     figures = _plots(model, data, logs, y_prob, output)
+    optimizer = f"Adam, learning rate {learning_rate} cosine-annealed to 0 over {steps} steps"
     settings = {"model": model_name, "dataset": data.name, "epochs": epochs,
-                "batch size": batch_size, "optimizer": f"Adam (learning rate {learning_rate})",
+                "batch size": batch_size, "optimizer": optimizer,
                 "seed": seed, "training samples": len(data.x_train),
                 "validation samples": len(data.x_val), "test samples": len(data.x_test),
                 "weights": f"{model.count_params():,}"}
@@ -229,7 +236,8 @@ def _training_options(learning_rate):
         click.option("--batch-size", default=128, show_default=True,
                      type=click.IntRange(min=1), help="Samples per gradient step."),
         click.option("--lr", "learning_rate", default=learning_rate, show_default=True,
-                     type=click.FloatRange(min=0, min_open=True), help="Adam's learning rate."),
+                     type=click.FloatRange(min=0, min_open=True),
+                     help="Adam's initial learning rate, cosine-annealed to 0 by the end."),
         click.option("--train-samples", type=click.IntRange(min=10), default=None,
                      help="Use only the first N training samples (a tenth of them, at most "
                           "5,000, are held out for validation)."),
@@ -255,7 +263,7 @@ def main():
 
 
 @main.command()
-@click.option("--epochs", default=3, show_default=True, type=click.IntRange(min=1),
+@click.option("--epochs", default=4, show_default=True, type=click.IntRange(min=1),
               help="Passes over the training data.")
 @click.option("--output", default="out/demo", show_default=True,
               type=click.Path(file_okay=False), help="Folder for the model, plots and report.")
@@ -266,8 +274,8 @@ def demo(epochs, output, batch_size, learning_rate, train_samples, test_samples,
 
     Holds out the last 5,000 training images for validation, trains with a progress bar,
     evaluates on the 10,000 test images and writes model.keras, plots and report.md into
-    the output folder. The defaults (3 epochs of Adam at learning rate 0.002, batches of
-    128) reach about 90.5% test accuracy.
+    the output folder. The defaults (4 epochs of batches of 128, Adam with its learning rate
+    annealed from 0.002 to 0) reach about 91% test accuracy.
     """
     data = load_dataset("fashion_mnist", train_samples, test_samples)
     run("course_cnn", data, epochs, batch_size, learning_rate, output, seed, verbose)

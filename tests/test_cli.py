@@ -103,7 +103,8 @@ def test_demo_writes_every_output_and_reports_accuracy_and_time(tiny_demo):
     report = assert_outputs(output)
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["test_samples"] == 40 and metrics["settings"]["training samples"] == 72
-    assert metrics["settings"]["optimizer"] == "Adam (learning rate 0.002)", "demo's default"
+    assert metrics["settings"]["optimizer"] == \
+        "Adam, learning rate 0.002 cosine-annealed to 0 over 3 steps", "demo's default, 72/32"
     assert f"{metrics['test_accuracy']:.4f}" in report
     assert f"Test accuracy: {metrics['test_accuracy']:.4f}" in result.output
     history = json.loads((output / "history.json").read_text())
