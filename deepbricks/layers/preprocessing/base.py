@@ -13,7 +13,8 @@ from deepbricks.layers.preprocessing import _sampling
 
 class ImageAugmentation(Layer):
     """Base of the random image layers: they change images only when called with
-    ``training=True`` (as ``fit`` does) and pass them through unchanged otherwise.
+    ``training=True`` (as ``fit`` does) and pass them through unchanged otherwise, a bare
+    ``layer(x)`` included (as Dropout does; Keras 3 augments on a bare call).
 
     Inputs are channels-last images, a batch (N, H, W, C) or one image (H, W, C); outputs are
     in the layer's float type. Every image of a batch gets its own random draw, and the batch
