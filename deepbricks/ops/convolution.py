@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from deepbricks.autograd import Function, Tensor
+from deepbricks.ops.activation import activate_in_place, activation_grad, check_fusable
 
 __all__ = ["conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d"]
 
@@ -260,8 +261,9 @@ class Conv(Function):
     adds it inside the one matrix product and backward gets its gradient from the kernel's.
     """
 
-    def __init__(self, strides, dilation, pads):
+    def __init__(self, strides, dilation, pads, activation="linear"):
         self.strides, self.dilation, self.pads = strides, dilation, pads
+        self.activation = activation
 
     def forward(self, x, kernel, bias=None):
         xp = pad_spatial(x, self.pads)
@@ -271,7 +273,9 @@ class Conv(Function):
         weights = kernel.reshape(-1, filters)
         if bias is not None:
             weights = np.concatenate([weights, bias.reshape(1, filters).astype(weights.dtype)])
-        y = cols @ weights
+        y = activate_in_place(cols @ weights, self.activation)
+        if self.activation != "linear":
+            self.y = y
         if self.needs_input_grad[1]:
             self.cols = cols
         if self.needs_input_grad[0]:
@@ -281,6 +285,8 @@ class Conv(Function):
 
     def backward(self, gy):
         gy2 = gy.reshape(-1, gy.shape[-1])
+        if self.activation != "linear":
+            gy2 = activation_grad(gy2, self.y, self.activation)
         x, kernel, bias = self.inputs
         gx = gk = gb = None
         if self.needs_input_grad[0]:
@@ -300,10 +306,13 @@ class Conv(Function):
         return gx, gk, gb
 
 
-def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+def conv2d(
+    x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, activation=None
+):
     """2-D convolution (cross-correlation) of channels-last images, with an optional bias.
 
-    y[n, i, j, f] = bias[f] + sum_{a, b, c} xp[n, i*sh + a*dh, j*sw + b*dw, c] * kernel[a, b, c, f]
+    z[n, i, j, f] = bias[f] + sum_{a, b, c} xp[n, i*sh + a*dh, j*sw + b*dw, c] * kernel[a, b, c, f]
+    y = activation(z)
 
     where xp is x zero-padded: nothing for 'valid'; for 'same' a total of
     max((out - 1)*s + (k - 1)*d + 1 - n, 0) cells per axis with out = ceil(n / s), half
@@ -316,6 +325,8 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
         strides: int or (sh, sw).
         padding: 'valid' or 'same'.
         dilation_rate: int or (dh, dw); the kernel's taps are dilation_rate cells apart.
+        activation: None (or 'linear'), 'relu', 'tanh' or 'sigmoid', applied in place on
+            the product; backward takes its derivative from y alone (as ops.dense does).
 
     Returns:
         Tensor of shape (batch, out_h, out_w, filters).
@@ -331,10 +342,15 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     x, kernel, bias, strides, dilation, pads = _prepare(
         "conv2d", x, kernel, bias, strides, padding, dilation_rate
     )
-    return Conv.apply(x, kernel, bias, strides=strides, dilation=dilation, pads=pads)
+    activation = check_fusable("conv2d", activation)
+    return Conv.apply(
+        x, kernel, bias, strides=strides, dilation=dilation, pads=pads, activation=activation
+    )
 
 
-def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+def conv1d(
+    x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, activation=None
+):
     """1-D convolution (cross-correlation) of channels-last sequences, with an optional bias.
 
     y[n, t, f] = bias[f] + sum_{a, c} xp[n, t*s + a*d, c] * kernel[a, c, f]
@@ -350,6 +366,7 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
         strides: int.
         padding: 'valid', 'same' or 'causal'.
         dilation_rate: int.
+        activation: None (or 'linear'), 'relu', 'tanh' or 'sigmoid', as in :func:`conv2d`.
 
     Returns:
         Tensor of shape (batch, out_length, filters).
@@ -364,7 +381,10 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     x, kernel, bias, strides, dilation, pads = _prepare(
         "conv1d", x, kernel, bias, strides, padding, dilation_rate, ("valid", "same", "causal")
     )
-    return Conv.apply(x, kernel, bias, strides=strides, dilation=dilation, pads=pads)
+    activation = check_fusable("conv1d", activation)
+    return Conv.apply(
+        x, kernel, bias, strides=strides, dilation=dilation, pads=pads, activation=activation
+    )
 
 
 # ----------------------------------------------------------------------------------------

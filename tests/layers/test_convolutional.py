@@ -4,6 +4,7 @@ SeparableConv2D; weight layouts, shapes with unknown sizes, configs and error me
 import numpy as np
 import pytest
 
+from deepbricks import activations, ops
 from deepbricks import layers as L
 from tests.layers.reference import (
     Row,
@@ -171,3 +172,14 @@ def test_keras_alternative_names_are_the_same_classes():
     assert L.Convolution2D is L.Conv2D and L.Convolution1D is L.Conv1D
     assert L.Convolution2DTranspose is L.Conv2DTranspose
     assert L.SeparableConvolution2D is L.SeparableConv2D
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "elu"])
+def test_conv2d_activation_gives_the_same_values_fused_or_not(activation):
+    layer = L.Conv2D(3, 3, padding="same", activation=activation)
+    x = np.random.default_rng(0).standard_normal((2, 5, 5, 2)).astype("float32")
+    y = layer(x)
+    linear = ops.conv2d(x, layer.kernel, layer.bias, padding="same")
+    np.testing.assert_allclose(y.numpy(), activations.get(activation)(linear).numpy(), rtol=1e-6)
+    fused = activation != "elu"
+    assert (type(y._ctx).__name__ == "Conv") == fused

@@ -209,7 +209,34 @@ def _ref_kw(kw):
     return {("dilation" if k == "dilation_rate" else k): v for k, v in kw.items()}
 
 
+ACTIVATIONS = {
+    "relu": (lambda z: np.maximum(z, 0), lambda t, z: t.relu(z)),
+    "tanh": (np.tanh, lambda t, z: t.tanh(z)),
+    "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda t, z: t.sigmoid(z)),
+}
+
+
+def activated_case(name, op, ref, torch_ref, activation, x, k, **kw):
+    """A conv with its fused activation, against the plain conv followed by the activation."""
+    act, torch_act = ACTIVATIONS[activation]
+    return Case(
+        f"{op.__name__}_{name}_{activation}",
+        lambda *a: op(*a, activation=activation, **kw),
+        normal(x, k, k[-1:]),
+        lambda *a: act(ref(*a, **_ref_kw(kw))),
+        lambda t, *a: torch_act(t, torch_ref(t, *a, **_ref_kw(kw))),
+    )
+
+
 CASES = [
+    activated_case("same", ops.conv2d, ref_conv2d, torch_conv2d, "relu", (2, 5, 6, 2),
+                   (3, 3, 2, 3), padding="same"),
+    activated_case("stride2", ops.conv2d, ref_conv2d, torch_conv2d, "tanh", (1, 7, 7, 2),
+                   (3, 3, 2, 3), strides=2),
+    activated_case("valid", ops.conv2d, ref_conv2d, torch_conv2d, "sigmoid", (2, 5, 4, 2),
+                   (2, 2, 2, 3)),
+    activated_case("causal", ops.conv1d, ref_conv1d, torch_conv1d, "relu", (2, 7, 2),
+                   (3, 2, 3), padding="causal"),
     conv2d_case("valid", (2, 6, 5, 3), (3, 3, 3, 4)),
     conv2d_case("no_bias", (2, 5, 5, 2), (3, 2, 2, 3), bias=False),
     conv2d_case("stride2", (2, 7, 7, 2), (3, 3, 2, 3), strides=2),
@@ -415,6 +442,9 @@ def test_matches_keras(name, ours, theirs):
          r"conv2d_transpose: output_padding must be smaller than strides"),
         (lambda: ops.depthwise_conv2d(np.zeros((1, 4, 4, 2)), np.zeros((3, 3, 3, 1))),
          r"depthwise_conv2d: input has 2 channels but kernel expects 3"),
+        (lambda: ops.conv2d(np.zeros((1, 4, 4, 1)), np.zeros((3, 3, 1, 2)), activation="elu"),
+         r"conv2d: activation must be None or one of 'linear', 'relu', 'tanh', 'sigmoid'; "
+         r"received activation='elu'"),
     ],
 )
 def test_bad_arguments_raise_readable_errors(call, message):

@@ -2,6 +2,7 @@
 
 from deepbricks import activations, ops
 from deepbricks.layers.core import _arguments as args
+from deepbricks.layers.core.dense import fused_activation
 from deepbricks.layers.layer import InputSpec, Layer, serialize_arguments
 from deepbricks.utils.serialization import serialize
 
@@ -160,12 +161,20 @@ class Conv(BaseConv):
             constraint=self.kernel_constraint)
         self.bias = self._add_bias(self.filters)
 
-    def _convolve(self, inputs):
+    def call(self, inputs):
+        fused = fused_activation(self.activation)
+        if fused is None or self.groups > 1:
+            return super().call(inputs)
+        # One op adds the bias and applies the activation in place on the product.
+        self.compute_output_shape(inputs.shape)
+        return self._convolve(inputs, activation=fused)
+
+    def _convolve(self, inputs, activation=None):
         conv = getattr(ops, self.op_name)
         options = dict(strides=self.strides, padding=self.padding,
                        dilation_rate=self.dilation_rate)
         if self.groups == 1:
-            return conv(inputs, self.kernel, self.bias, **options)
+            return conv(inputs, self.kernel, self.bias, activation=activation, **options)
         # Each group of input channels feeds its own slice of the filters.
         c_in, f_out = self.kernel.shape[-2], self.filters // self.groups
         outputs = [
