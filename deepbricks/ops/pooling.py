@@ -10,7 +10,8 @@ each output's gradient to the first cell of its window that holds the maximum (a
 does) and adds where overlapping windows share a cell; it finds that cell again from the
 saved input and output, so inference pays for no argmax. When the windows tile the input
 exactly (strides == pool_size, sizes divisible, no padding), average-pool backward is a
-single broadcast over the (batch, H/p, p, W/p, p, channels) view of the input.
+single broadcast over the (batch, H/p, p, W/p, p, channels) view of the input, and max-pool
+backward one comparison and one product over that view.
 """
 
 import math
@@ -122,6 +123,8 @@ class Pool(Function):
         return crop_spatial(gxp, self.pads)
 
     def _max_backward(self, gy):
+        if self.tiled:
+            return self._max_backward_tiled(gy)
         gxp = np.zeros(self.xp.shape, gy.dtype)
         unclaimed = np.ones(self.y.shape, bool)
         offsets = list(np.ndindex(*self.pool))
@@ -135,6 +138,32 @@ class Pool(Function):
             if k + 1 < len(offsets):
                 unclaimed ^= hit
         return crop_spatial(gxp, self.pads)
+
+    def _max_backward_tiled(self, gy):
+        """Max-pool backward when each cell lies in exactly one window.
+
+        Over the (batch, H/p, p, W/p, p, channels) view of x, one comparison with the
+        broadcast output marks every maximum; ties are settled on those one-byte masks, and
+        a single broadcast product writes the whole gradient, with no zeroing and no adds.
+        """
+        nd = len(self.pool)
+        blocks = [d for o, p in zip(self.out, self.pool, strict=True) for d in (o, p)]
+        window_axes = tuple(range(2, 2 * nd + 1, 2))
+        hit = self.xp.reshape((gy.shape[0], *blocks, gy.shape[-1])) == np.expand_dims(
+            self.y, window_axes
+        )
+        offsets = list(np.ndindex(*self.pool))
+        taken = None
+        for k, offset in enumerate(offsets):
+            cells = hit[(slice(None),) + sum(((slice(None), i) for i in offset), ()) + (...,)]
+            # Row-major order again: a later tie in a window already taken is dropped.
+            if taken is None:
+                taken = cells.copy()
+                continue
+            np.greater(cells, taken, out=cells)
+            if k + 1 < len(offsets):
+                taken |= cells
+        return np.multiply(hit, np.expand_dims(gy, window_axes)).reshape(self.xp.shape)
 
 
 def _pool(op, mode, x, nd, pool_size, strides, padding):

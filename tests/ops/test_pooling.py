@@ -183,8 +183,9 @@ def test_overlapping_windows_add_where_they_pick_the_same_cell():
     assert g.sum() == 4.0
 
 
-@pytest.mark.parametrize("pool, strides, padding", [(2, None, "valid"), (3, 2, "valid"),
-                                                    (2, 1, "same"), (3, 2, "same")])
+@pytest.mark.parametrize("pool, strides, padding", [(2, None, "valid"), (3, None, "valid"),
+                                                    (3, 2, "valid"), (2, 1, "same"),
+                                                    (3, 2, "same")])
 def test_max_pool_ties_match_pytorch(pool, strides, padding):
     torch = pytest.importorskip("torch", reason="PyTorch is an optional reference")
     # Small integers: most windows hold ties (as after a ReLU, where many cells are 0).
