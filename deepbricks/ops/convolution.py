@@ -176,15 +176,26 @@ def _scatter_taps(g, kernel, padded_shape, out, strides, dilation):
 
     Each tap's product is a contiguous (rows, C) slab, so the strided add that places it runs
     over whole image rows; this is much faster than scattering the columns of one big
-    g @ kernel^T product, whose per-tap entries lie C apart in memory.
+    g @ kernel^T product, whose per-tap entries lie C apart in memory. Images go in groups
+    of about _SCATTER_ROWS windows, so that a group's accumulator stays in cache across its
+    taps while each product still has enough rows to run at full BLAS speed.
     """
     acc = np.zeros(padded_shape, np.result_type(g, kernel))
-    slab = (padded_shape[0],) + tuple(out) + (padded_shape[-1],)
+    images, per_image = padded_shape[0], math.prod(out)
     taps = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1])
-    for tap, offset in zip(taps, np.ndindex(*kernel.shape[:-2]), strict=True):
-        # Windows overlap whenever stride < kernel reach, so each tap adds, never assigns.
-        acc[offset_slices(offset, out, strides, dilation)] += (g @ tap.T).reshape(slab)
+    offsets = [offset_slices(o, out, strides, dilation) for o in np.ndindex(*kernel.shape[:-2])]
+    step = max(1, _SCATTER_ROWS // per_image)
+    for start in range(0, images, step):
+        part = acc[start : start + step]
+        rows = g[start * per_image : (start + len(part)) * per_image]
+        slab = (len(part),) + tuple(out) + (padded_shape[-1],)
+        for tap, cells in zip(taps, offsets, strict=True):
+            # Windows overlap whenever stride < kernel reach, so each tap adds, never assigns.
+            part[cells] += (rows @ tap.T).reshape(slab)
     return acc
+
+
+_SCATTER_ROWS = 4096
 
 
 def _shape(x):
