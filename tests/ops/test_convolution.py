@@ -10,6 +10,7 @@ import pytest
 
 import deepbricks as db
 from deepbricks import ops
+from deepbricks.ops import convolution
 from tests.ops.cases import Case, check_forward, check_gradient, check_torch
 
 # ---------------------------------------------------------------------------------------
@@ -292,6 +293,12 @@ def test_matches_pytorch(case):
 # ---------------------------------------------------------------------------------------
 # Behaviour worth stating on its own
 # ---------------------------------------------------------------------------------------
+
+
+def test_input_gradient_scattered_in_groups_of_images_matches_pytorch(monkeypatch):
+    # 25 windows per image and groups of 50: images 0-1, then image 2 alone.
+    monkeypatch.setattr(convolution, "_SCATTER_ROWS", 50)
+    check_torch(conv2d_case("grouped_scatter", (3, 5, 5, 2), (3, 3, 2, 3), padding="same"))
 
 
 def test_same_padding_puts_the_odd_cell_after():
