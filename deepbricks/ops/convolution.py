@@ -3,8 +3,9 @@
 Every convolution here is a cross-correlation (the kernel is not flipped), as in Keras. The
 forward pass lays the input's receptive fields side by side as rows of a matrix (im2col: a
 strided view of the padded input, copied once) and multiplies it by the kernel in ONE matrix
-product. The backward pass reuses that matrix for the kernel gradient and scatters
-``grad_output @ kernel^T`` back onto the input, one kernel offset (tap) at a time.
+product. The backward pass works one kernel offset (tap) at a time over cache-sized groups
+of images: it scatters ``grad_output @ kernel[tap]^T`` back onto the input and multiplies
+the cells that tap saw by the gradient for the kernel's, so the im2col matrix is never kept.
 
 Shapes, channels-last: x is (batch, *spatial, channels); a conv kernel is
 (*kernel_size, in_channels, filters), Keras's layout.
@@ -166,36 +167,50 @@ def _im2col(xp, out, kernel, strides, dilation, ones_column=False):
     return cols
 
 
-def _scatter_taps(g, kernel, padded_shape, out, strides, dilation):
-    """Adjoint of the windowing: sum over taps t of (g @ kernel[t]^T) added where t looked.
+def _tap_products(g, kernel, out, strides, dilation, padded_shape=None, xp=None):
+    """The two products of a convolution's backward pass, one kernel offset (tap) at a time.
 
     Args:
         g: (batch * prod(out), F) gradient (or input) rows, one per window.
         kernel: (*kernel_size, C, F).
-        padded_shape: (batch, *padded_spatial, C), the shape of the result.
+        padded_shape: (batch, *padded_spatial, C): when given, returns as first result the
+            adjoint of the windowing, sum over taps t of (g @ kernel[t]^T) added where t
+            looked (the input gradient of a convolution, the forward of its transpose).
+        xp: the padded input: when given, returns as second result the kernel gradient,
+            gk[t] = (cells tap t saw)^T @ g.
 
     Each tap's product is a contiguous (rows, C) slab, so the strided add that places it runs
     over whole image rows; this is much faster than scattering the columns of one big
     g @ kernel^T product, whose per-tap entries lie C apart in memory. Images go in groups
-    of about _SCATTER_ROWS windows, so that a group's accumulator stays in cache across its
-    taps while each product still has enough rows to run at full BLAS speed.
+    of about _SCATTER_ROWS windows, so that a group's accumulator and input stay in cache
+    across its taps while each product still has enough rows to run at full BLAS speed; the
+    kernel gradient then copies each tap's cells from cache instead of keeping the whole
+    im2col matrix alive from the forward pass (9x the input for a 3x3 kernel).
     """
-    acc = np.zeros(padded_shape, np.result_type(g, kernel))
-    images, per_image = padded_shape[0], math.prod(out)
-    taps = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1])
+    channels = kernel.shape[-2]
+    taps = kernel.reshape(-1, channels, kernel.shape[-1])
     offsets = [offset_slices(o, out, strides, dilation) for o in np.ndindex(*kernel.shape[:-2])]
+    acc = None if padded_shape is None else np.zeros(padded_shape, np.result_type(g, kernel))
+    gk = None if xp is None else np.zeros(taps.shape, np.result_type(g, xp))
+    images = (xp if padded_shape is None else acc).shape[0]
+    per_image = math.prod(out)
     step = max(1, _SCATTER_ROWS // per_image)
     for start in range(0, images, step):
-        part = acc[start : start + step]
-        rows = g[start * per_image : (start + len(part)) * per_image]
-        slab = (len(part),) + tuple(out) + (padded_shape[-1],)
-        for tap, cells in zip(taps, offsets, strict=True):
-            # Windows overlap whenever stride < kernel reach, so each tap adds, never assigns.
-            part[cells] += (rows @ tap.T).reshape(slab)
-    return acc
+        stop = min(start + step, images)
+        rows = g[start * per_image : stop * per_image]
+        slab = (stop - start,) + tuple(out) + (channels,)
+        for t, cells in enumerate(offsets):
+            if acc is not None:
+                # Windows overlap whenever stride < kernel reach, so each tap adds.
+                acc[start:stop][cells] += (rows @ taps[t].T).reshape(slab)
+            if gk is not None:
+                gk[t] += xp[start:stop][cells].reshape(-1, channels).T @ rows
+    return acc, None if gk is None else gk.reshape(kernel.shape)
 
 
 _SCATTER_ROWS = 4096
+# Below this many input channels, a per-tap product is too thin to run at BLAS speed.
+_TAP_CHANNELS = 8
 
 
 def _shape(x):
@@ -268,8 +283,9 @@ def _prepare(op, x, kernel, bias, strides, padding, dilation_rate, paddings=("va
 class Conv(Function):
     """N-d cross-correlation of channels-last x with a (*kernel, C, F) kernel, bias fused.
 
-    The bias is the weight of a constant-1 column appended to the im2col matrix: forward
-    adds it inside the one matrix product and backward gets its gradient from the kernel's.
+    The bias is the weight of a constant-1 column appended to the im2col matrix, so forward
+    adds it inside the one matrix product; an activation (relu, tanh, sigmoid) then runs in
+    place on the product.
     """
 
     def __init__(self, strides, dilation, pads, activation="linear"):
@@ -287,11 +303,16 @@ class Conv(Function):
         y = activate_in_place(cols @ weights, self.activation)
         if self.activation != "linear":
             self.y = y
+        # Backward rebuilds each tap's columns in cache-sized pieces rather than keep cols
+        # (9x the input for a 3x3 kernel), which is as fast once a tap's product has enough
+        # channels; thin inputs (images) keep their small cols for one efficient product.
+        self.cols = self.xp = None
         if self.needs_input_grad[1]:
-            self.cols = cols
-        if self.needs_input_grad[0]:
-            self.kernel, self.padded_shape = kernel, xp.shape
-        self.out = out
+            if xp.shape[-1] < _TAP_CHANNELS:
+                self.cols = cols
+            else:
+                self.xp = xp
+        self.kernel, self.padded_shape, self.out = kernel, xp.shape, out
         return y.reshape((x.shape[0],) + out + (filters,))
 
     def backward(self, gy):
@@ -300,20 +321,29 @@ class Conv(Function):
             gy2 = activation_grad(gy2, self.y, self.activation)
         x, kernel, bias = self.inputs
         gx = gk = gb = None
-        if self.needs_input_grad[0]:
-            gxp = _scatter_taps(
-                gy2, self.kernel, self.padded_shape, self.out, self.strides, self.dilation
+        if self.needs_input_grad[0] or self.xp is not None:
+            gxp, gk = _tap_products(
+                gy2,
+                self.kernel,
+                self.out,
+                self.strides,
+                self.dilation,
+                padded_shape=self.padded_shape if self.needs_input_grad[0] else None,
+                xp=self.xp,
             )
-            gx = crop_spatial(gxp, self.pads).astype(x.dtype, copy=False)
-        if self.needs_input_grad[1]:
+            if gxp is not None:
+                gx = crop_spatial(gxp, self.pads).astype(x.dtype, copy=False)
+        if self.cols is not None:
             # With a bias, the last row is the bias gradient (the ones column times gy).
             g = self.cols.T @ gy2
             gk = g[: kernel.size // kernel.shape[-1]].reshape(kernel.shape)
-            gk = gk.astype(kernel.dtype, copy=False)
             if self.needs_input_grad[2]:
                 gb = g[-1].astype(bias.dtype, copy=False)
-        elif self.needs_input_grad[2]:
-            gb = gy2.sum(axis=0).astype(bias.dtype, copy=False)
+        if gk is not None:
+            gk = gk.astype(kernel.dtype, copy=False)
+        if self.needs_input_grad[2] and gb is None:
+            # A product with a ones row is one BLAS call, several times faster than sum(0).
+            gb = (np.ones(len(gy2), gy2.dtype) @ gy2).astype(bias.dtype, copy=False)
         return gx, gk, gb
 
 
@@ -445,13 +475,13 @@ class ConvTranspose(Function):
         self.pads = tuple(
             (c, b - c - o) for c, b, o in zip(self.crops, buffer, self.out, strict=True)
         )
-        acc = _scatter_taps(
+        acc, _ = _tap_products(
             x.reshape(-1, c_in),
             kernel,
-            (x.shape[0],) + buffer + (f_out,),
             spatial,
             self.strides,
             self.dilation,
+            padded_shape=(x.shape[0],) + buffer + (f_out,),
         )
         y = crop_spatial(acc, self.pads)
         y = y + bias if bias is not None else np.ascontiguousarray(y)

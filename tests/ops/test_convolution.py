@@ -239,6 +239,10 @@ CASES = [
     activated_case("causal", ops.conv1d, ref_conv1d, torch_conv1d, "relu", (2, 7, 2),
                    (3, 2, 3), padding="causal"),
     conv2d_case("valid", (2, 6, 5, 3), (3, 3, 3, 4)),
+    # From 8 input channels the kernel gradient is built tap by tap instead of from cols.
+    conv2d_case("wide_input_same", (2, 5, 6, 8), (3, 3, 8, 2), padding="same"),
+    conv2d_case("wide_input_stride2_dilated", (1, 9, 8, 9), (2, 3, 9, 2), strides=(1, 2)),
+    conv1d_case("wide_input_causal", (2, 7, 8), (3, 8, 2), padding="causal", dilation_rate=2),
     conv2d_case("no_bias", (2, 5, 5, 2), (3, 2, 2, 3), bias=False),
     conv2d_case("stride2", (2, 7, 7, 2), (3, 3, 2, 3), strides=2),
     conv2d_case("stride_larger_than_kernel", (1, 8, 7, 2), (2, 2, 2, 3), strides=3),
@@ -295,10 +299,11 @@ def test_matches_pytorch(case):
 # ---------------------------------------------------------------------------------------
 
 
-def test_input_gradient_scattered_in_groups_of_images_matches_pytorch(monkeypatch):
+def test_gradients_taken_in_groups_of_images_match_pytorch(monkeypatch):
     # 25 windows per image and groups of 50: images 0-1, then image 2 alone.
     monkeypatch.setattr(convolution, "_SCATTER_ROWS", 50)
-    check_torch(conv2d_case("grouped_scatter", (3, 5, 5, 2), (3, 3, 2, 3), padding="same"))
+    check_torch(conv2d_case("grouped_thin", (3, 5, 5, 2), (3, 3, 2, 3), padding="same"))
+    check_torch(conv2d_case("grouped_wide", (3, 5, 5, 8), (3, 3, 8, 3), padding="same"))
 
 
 def test_same_padding_puts_the_odd_cell_after():
