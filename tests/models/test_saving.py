@@ -97,3 +97,11 @@ def test_weights_of_another_architecture_are_rejected(tmp_path):
     other = db.Sequential([layers.Dense(3, input_shape=(6,))])
     with pytest.raises(ValueError, match="weight arrays"):
         other.load_weights(tmp_path / "w.safetensors")
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    model = functional_model()
+    model.save(tmp_path / "model.keras")
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    assert (tmp_path / "model.keras").stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
