@@ -153,7 +153,7 @@ def _report(output, settings, metrics, logs, figures):
     images = "\n\n".join(f"### {caption}\n\n![{caption}]({name})"
                          for name, caption in figures.items())
     text = (
-        f"# {settings['model']} on {settings['dataset']}\n\n"
+        f"# {settings['model']} on {TITLES[settings['dataset']]}\n\n"
         f"Test accuracy **{metrics['test_accuracy']:.4f}** (loss {metrics['test_loss']:.4f}) "
         f"on {metrics['test_samples']} test images after {metrics['epochs']} epochs; "
         f"training took {_minutes(metrics['train_seconds'])} "
