@@ -15,8 +15,10 @@ functional = ops
 
 from deepbricks import (  # noqa: E402  (the brick layer stands on the engine above)
     activations,
+    applications,
     callbacks,
     constraints,
+    datasets,
     initializers,
     layers,
     losses,
@@ -25,6 +27,7 @@ from deepbricks import (  # noqa: E402  (the brick layer stands on the engine ab
     optimizers,
     regularizers,
     utils,
+    viz,
 )
 from deepbricks.layers import Input  # noqa: E402
 from deepbricks.models import Model, Sequential, load_model  # noqa: E402
@@ -32,8 +35,8 @@ from deepbricks.models import Model, Sequential, load_model  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
-    "Input", "Model", "Sequential", "Tensor", "Variable", "activations", "backend",
-    "callbacks", "constraints", "enable_grad", "functional", "initializers", "layers",
-    "load_model", "losses", "metrics", "models", "no_grad", "ops", "optimizers",
-    "regularizers", "utils",
+    "Input", "Model", "Sequential", "Tensor", "Variable", "activations", "applications",
+    "backend", "callbacks", "constraints", "datasets", "enable_grad", "functional",
+    "initializers", "layers", "load_model", "losses", "metrics", "models", "no_grad", "ops",
+    "optimizers", "regularizers", "utils", "viz",
 ]  # fmt: skip

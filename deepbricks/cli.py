@@ -352,3 +352,45 @@ def _shape(ctx, param, value):
 def summary(model, input_shape, classes):
     """Print the layer table of MODEL: output shapes and weight counts."""
     build_model(model, input_shape or (28, 28, 1), classes).summary(print_fn=click.echo)
+
+
+def _entries(ctx, param, value):
+    from deepbricks.experiments.fashion_mnist_benchmark import ENTRY_KEYS
+
+    if value is None:
+        return None
+    keys = [key.strip() for key in value.split(",") if key.strip()]
+    unknown = [key for key in keys if key not in ENTRY_KEYS]
+    if unknown or not keys:
+        raise click.BadParameter(f"unknown entries {unknown}; choose among "
+                                 f"{', '.join(ENTRY_KEYS)} (comma-separated)")
+    return keys
+
+
+@main.group()
+def benchmark():
+    """Reproduce published results with deepbricks, next to the published numbers."""
+
+
+@benchmark.command("fashion-mnist")
+@click.option("--output", default="out/benchmark-fashion-mnist", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for the table, JSON and curves.")
+@click.option("--budget-minutes", default=20.0, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="Training time allowed to each entry.")
+@click.option("--entries", callback=_entries, default=None,
+              help="Comma-separated entries (default: all): mlp, conv2_pool, conv2_small, "
+                   "conv3_pool_bn, resnet18.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--verbose", default=2, show_default=True, type=click.IntRange(0, 2))
+def benchmark_fashion_mnist(output, budget_minutes, entries, seed, verbose):
+    """Train the networks of Fashion-MNIST's benchmark table; print published vs obtained
+    test accuracy, epochs and wall time; write the table, JSON and learning curves."""
+    from deepbricks.experiments import fashion_mnist_benchmark
+
+    try:
+        fashion_mnist_benchmark.run(output, budget_minutes=budget_minutes, entries=entries,
+                                    seed=seed, verbose=verbose, print_fn=click.echo)
+    except (FileNotFoundError, ValueError) as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)

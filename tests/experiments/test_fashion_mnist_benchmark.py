@@ -123,3 +123,26 @@ def test_the_entries_belong_to_the_published_families():
 def test_bad_arguments_are_named(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
         bench.run(tmp_path, **kwargs)
+
+
+def test_the_benchmark_command_writes_its_table(data_dir):
+    from click.testing import CliRunner
+
+    from deepbricks import cli
+
+    output = data_dir / "out"
+    result = CliRunner().invoke(cli.main, [
+        "benchmark", "fashion-mnist", "--output", str(output), "--entries", "mlp",
+        "--budget-minutes", "0.05", "--verbose", "0"])
+    assert result.exit_code == 0, result.output
+    assert "0.883" in result.output
+    assert any(path.suffix == ".md" for path in output.iterdir())
+
+
+def test_the_benchmark_command_rejects_unknown_entries(data_dir):
+    from click.testing import CliRunner
+
+    from deepbricks import cli
+
+    result = CliRunner().invoke(cli.main, ["benchmark", "fashion-mnist", "--entries", "vgg"])
+    assert result.exit_code == 2 and "unknown entries ['vgg']" in result.output
