@@ -13,11 +13,15 @@ Example:
            [1.6]], dtype=float32)
 """
 
-import re
-
 import numpy as np
 
 from deepbricks.autograd.tensor import Tensor
+from deepbricks.utils.serialization import (
+    Configurable,
+    deserialize_registered,
+    get_registered,
+    names_table,
+)
 
 __all__ = [
     "Constraint",
@@ -51,7 +55,7 @@ def _norms(owner, w, axis):
         ) from None
 
 
-class Constraint:
+class Constraint(Configurable):
     """Base class: ``__call__(w) -> array`` and ``get_config()``; the identity here."""
 
     def __call__(self, w):
@@ -59,14 +63,6 @@ class Constraint:
 
     def get_config(self):
         return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class MaxNorm(Constraint):
@@ -158,15 +154,8 @@ class MinMaxNorm(Constraint):
         }
 
 
-def _snake_case(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 _CLASSES = (MaxNorm, MinMaxNorm, NonNeg, UnitNorm)
-_BY_NAME = {
-    **{cls.__name__: cls for cls in _CLASSES},
-    **{_snake_case(cls.__name__): cls for cls in _CLASSES},
-}
+_BY_NAME = names_table(_CLASSES)
 
 
 def serialize(constraint):
@@ -176,11 +165,7 @@ def serialize(constraint):
 
 def deserialize(config, custom_objects=None):
     """Rebuilds a constraint from :func:`serialize`'s output."""
-    known = {**_BY_NAME, **(custom_objects or {})}
-    name = config.get("class_name") if isinstance(config, dict) else None
-    if name not in known:
-        raise ValueError(f"Unknown constraint {name!r}. Known: {', '.join(sorted(_BY_NAME))}.")
-    return known[name].from_config(config.get("config", {}))
+    return deserialize_registered("constraint", config, _BY_NAME, custom_objects)
 
 
 def get(identifier):
@@ -190,20 +175,11 @@ def get(identifier):
     Raises:
         ValueError: for an unknown name, listing the known ones.
     """
-    if identifier is None or (callable(identifier) and not isinstance(identifier, type)):
-        return identifier
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(
-                f"Unknown constraint {identifier!r}. Known names: "
-                f"{', '.join(sorted(n for n in _BY_NAME if n.islower()))}."
-            )
-        return _BY_NAME[identifier]()
-    raise ValueError(
-        f"Could not interpret constraint identifier {identifier!r}: expected a name such as "
-        f"'max_norm', a config dict or a callable array -> array."
+    return get_registered(
+        "constraint",
+        identifier,
+        Constraint,
+        _BY_NAME,
+        deserialize,
+        "a name such as 'max_norm', a config dict or a callable array -> array",
     )

@@ -16,12 +16,17 @@ Example:
 """
 
 import math
-import re
 
 import numpy as np
 from scipy.special import ndtri
 
 from deepbricks import backend
+from deepbricks.utils.serialization import (
+    Configurable,
+    deserialize_registered,
+    get_registered,
+    names_table,
+)
 
 __all__ = [
     "Constant",
@@ -89,7 +94,7 @@ def compute_fans(shape):
     return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class: ``__call__(shape, dtype=None)`` returns a new array; ``get_config()``."""
 
     def __call__(self, shape, dtype=None):
@@ -97,14 +102,6 @@ class Initializer:
 
     def get_config(self):
         return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Constant(Initializer):
@@ -458,20 +455,15 @@ _CLASSES = (Constant, Zeros, Ones, RandomNormal, RandomUniform, TruncatedNormal,
             LecunUniform, Orthogonal, Identity)  # fmt: skip
 
 
-def _snake_case(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-_BY_NAME = {
-    **{cls.__name__: cls for cls in _CLASSES},
-    **{_snake_case(cls.__name__): cls for cls in _CLASSES},
-    "zero": Zeros,
-    "one": Ones,
-    "normal": RandomNormal,
-    "uniform": RandomUniform,
-    "xavier_uniform": GlorotUniform,
-    "xavier_normal": GlorotNormal,
-}
+_BY_NAME = names_table(
+    _CLASSES,
+    zero=Zeros,
+    one=Ones,
+    normal=RandomNormal,
+    uniform=RandomUniform,
+    xavier_uniform=GlorotUniform,
+    xavier_normal=GlorotNormal,
+)
 
 
 def serialize(initializer):
@@ -492,11 +484,7 @@ def serialize(initializer):
 
 def deserialize(config, custom_objects=None):
     """Rebuilds an initializer from :func:`serialize`'s output."""
-    known = {**_BY_NAME, **(custom_objects or {})}
-    name = config.get("class_name") if isinstance(config, dict) else None
-    if name not in known:
-        raise ValueError(f"Unknown initializer {name!r}. Known: {', '.join(sorted(_BY_NAME))}.")
-    return known[name].from_config(config.get("config", {}))
+    return deserialize_registered("initializer", config, _BY_NAME, custom_objects)
 
 
 def get(identifier):
@@ -511,20 +499,11 @@ def get(identifier):
     Raises:
         ValueError: for an unknown name, listing the known ones.
     """
-    if identifier is None or (callable(identifier) and not isinstance(identifier, type)):
-        return identifier
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(
-                f"Unknown initializer {identifier!r}. Known names: "
-                f"{', '.join(sorted(n for n in _BY_NAME if n.islower()))}."
-            )
-        return _BY_NAME[identifier]()
-    raise ValueError(
-        f"Could not interpret initializer identifier {identifier!r}: expected a name such as "
-        f"'glorot_uniform', a config dict or a callable (shape, dtype=None) -> array."
+    return get_registered(
+        "initializer",
+        identifier,
+        Initializer,
+        _BY_NAME,
+        deserialize,
+        "a name such as 'glorot_uniform', a config dict or a callable (shape, dtype=None) -> array",
     )

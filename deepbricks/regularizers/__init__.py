@@ -13,12 +13,17 @@ Example:
 """
 
 import math
-import re
 
 import numpy as np
 
 from deepbricks import ops
 from deepbricks.autograd.tensor import Tensor
+from deepbricks.utils.serialization import (
+    Configurable,
+    deserialize_registered,
+    get_registered,
+    names_table,
+)
 
 __all__ = [
     "L1",
@@ -51,7 +56,7 @@ def _tensor(owner, x):
     return x
 
 
-class Regularizer:
+class Regularizer(Configurable):
     """Base class: ``__call__(x) -> scalar Tensor`` and ``get_config()``."""
 
     def __call__(self, x):
@@ -59,14 +64,6 @@ class Regularizer:
 
     def get_config(self):
         raise NotImplementedError(f"{type(self).__name__} must implement get_config.")
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class L1L2(Regularizer):
@@ -172,16 +169,8 @@ class OrthogonalRegularizer(Regularizer):
         return {"factor": self.factor, "mode": self.mode}
 
 
-def _snake_case(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 _CLASSES = (L1, L2, L1L2, OrthogonalRegularizer)
-_BY_NAME = {
-    **{cls.__name__: cls for cls in _CLASSES},
-    **{_snake_case(cls.__name__): cls for cls in _CLASSES},
-    "l1_l2": L1L2,
-}
+_BY_NAME = names_table(_CLASSES, l1_l2=L1L2)
 
 
 def serialize(regularizer):
@@ -191,11 +180,7 @@ def serialize(regularizer):
 
 def deserialize(config, custom_objects=None):
     """Rebuilds a regularizer from :func:`serialize`'s output."""
-    known = {**_BY_NAME, **(custom_objects or {})}
-    name = config.get("class_name") if isinstance(config, dict) else None
-    if name not in known:
-        raise ValueError(f"Unknown regularizer {name!r}. Known: {', '.join(sorted(_BY_NAME))}.")
-    return known[name].from_config(config.get("config", {}))
+    return deserialize_registered("regularizer", config, _BY_NAME, custom_objects)
 
 
 def get(identifier):
@@ -207,20 +192,11 @@ def get(identifier):
     Raises:
         ValueError: for an unknown name, listing the known ones.
     """
-    if identifier is None or (callable(identifier) and not isinstance(identifier, type)):
-        return identifier
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(
-                f"Unknown regularizer {identifier!r}. Known names: "
-                f"{', '.join(sorted(n for n in _BY_NAME if n.islower()))}."
-            )
-        return _BY_NAME[identifier]()
-    raise ValueError(
-        f"Could not interpret regularizer identifier {identifier!r}: expected a name such as "
-        f"'l2', a config dict or a callable weight -> scalar Tensor."
+    return get_registered(
+        "regularizer",
+        identifier,
+        Regularizer,
+        _BY_NAME,
+        deserialize,
+        "a name such as 'l2', a config dict or a callable weight -> scalar Tensor",
     )

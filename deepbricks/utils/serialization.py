@@ -1,5 +1,7 @@
 """Turning initializers, regularizers, constraints, activations and layers into JSON and back."""
 
+import re
+
 
 def serialize(obj):
     """A JSON-able description of ``obj``: None, a registered name, or class name + config."""
@@ -35,3 +37,88 @@ def deserialize(config, module, custom_objects=None):
     if isinstance(config, str) and custom_objects and config in custom_objects:
         return custom_objects[config]
     return module.get(config)
+
+
+class Configurable:
+    """Mixin for objects rebuilt from their ``get_config()`` dict and shown by it in repr."""
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _snake_case(name):
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def names_table(classes, **aliases):
+    """Maps each class's name and its snake_case form (plus ``aliases``) to the class.
+
+    Example:
+        >>> class MaxNorm: ...
+        >>> sorted(names_table([MaxNorm], max=MaxNorm))
+        ['MaxNorm', 'max', 'max_norm']
+    """
+    return {
+        **{cls.__name__: cls for cls in classes},
+        **{_snake_case(cls.__name__): cls for cls in classes},
+        **aliases,
+    }
+
+
+def deserialize_registered(kind, config, by_name, custom_objects=None):
+    """Rebuilds a ``{'class_name': ..., 'config': ...}`` dict from ``by_name`` or custom_objects.
+
+    Args:
+        kind: what the objects are called in messages, e.g. ``'constraint'``.
+        config: the dict to rebuild.
+        by_name: the module's names table (see :func:`names_table`).
+        custom_objects: optional dict of extra names to classes.
+
+    Raises:
+        ValueError: for a class name found in neither table, listing the known ones.
+    """
+    known = {**by_name, **(custom_objects or {})}
+    name = config.get("class_name") if isinstance(config, dict) else None
+    if name not in known:
+        raise ValueError(f"Unknown {kind} {name!r}. Known: {', '.join(sorted(by_name))}.")
+    return known[name].from_config(config.get("config", {}))
+
+
+def get_registered(kind, identifier, base, by_name, deserialize, expected):
+    """Resolves a module's ``get(identifier)``: None, a callable, a class, a dict or a name.
+
+    None and callables that are not classes come back as they are; a subclass of ``base`` is
+    instantiated with defaults; a dict goes through ``deserialize``; a name is looked up in
+    ``by_name`` and instantiated.
+
+    Args:
+        kind: what the objects are called in messages, e.g. ``'constraint'``.
+        identifier: what the user passed.
+        base: the module's base class.
+        by_name: the module's names table (see :func:`names_table`).
+        deserialize: the module's ``deserialize(config)``.
+        expected: the accepted forms, for the error message.
+
+    Raises:
+        ValueError: for an unknown name (listing the known lower-case names) or any other
+            input.
+    """
+    if identifier is None or (callable(identifier) and not isinstance(identifier, type)):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, base):
+        return identifier()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        if identifier not in by_name:
+            raise ValueError(
+                f"Unknown {kind} {identifier!r}. Known names: "
+                f"{', '.join(sorted(n for n in by_name if n.islower()))}."
+            )
+        return by_name[identifier]()
+    raise ValueError(f"Could not interpret {kind} identifier {identifier!r}: expected {expected}.")
