@@ -15,14 +15,13 @@ Example:
     1.0
 """
 
-import difflib
-
 from deepbricks.losses.classes import *  # noqa: F403
 from deepbricks.losses.classes import __all__ as _class_names
 from deepbricks.losses.functions import *  # noqa: F403
 from deepbricks.losses.functions import EPSILON
 from deepbricks.losses.functions import __all__ as _function_names
 from deepbricks.losses.loss import Loss, reduce_weighted_values, squeeze_or_expand_to_same_rank
+from deepbricks.utils.serialization import from_class_config, unknown_name_message
 
 _SHORT = {
     "mse": "mean_squared_error",
@@ -94,22 +93,17 @@ def get(identifier):
 
 
 def _from_dict(config):
-    name = config.get("class_name")
     classes = {name: globals()[name] for name in _class_names}
-    if name not in classes:
-        raise ValueError(
-            f"Unknown loss class {name!r} in config {config!r}. Known classes: "
-            f"{', '.join(sorted(classes))}."
-        )
-    return classes[name].from_config(config.get("config", {}))
+    return from_class_config("loss", config, classes)
 
 
 def _unknown(name):
-    close = difflib.get_close_matches(name, _REGISTRY, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    return (
-        f"Unknown loss {name!r}.{hint} Known losses: {', '.join(sorted(_REGISTRY))}. "
-        f"A Loss instance or a function (y_true, y_pred) -> per-sample losses also works."
+    return unknown_name_message(
+        "loss",
+        "losses",
+        name,
+        _REGISTRY,
+        "A Loss instance or a function (y_true, y_pred) -> per-sample losses also works.",
     )
 
 

@@ -15,8 +15,6 @@ Example:
     0.6667
 """
 
-import difflib
-
 from deepbricks import losses as _losses
 from deepbricks.losses.functions import (
     binary_crossentropy,
@@ -54,6 +52,7 @@ from deepbricks.metrics.probabilistic import __all__ as _probabilistic_names
 from deepbricks.metrics.reduction import Mean, MeanMetricWrapper, Sum
 from deepbricks.metrics.regression import *  # noqa: F403
 from deepbricks.metrics.regression import __all__ as _regression_names
+from deepbricks.utils.serialization import from_class_config, unknown_name_message
 
 _CLASS_NAMES = [
     *_accuracy_names, *_confusion_names, *_regression_names, *_probabilistic_names,
@@ -128,23 +127,18 @@ def get(identifier):
 
 
 def _from_dict(config):
-    name = config.get("class_name")
     classes = {name: globals()[name] for name in _CLASS_NAMES}
     classes.update(Mean=Mean, Sum=Sum, MeanMetricWrapper=MeanMetricWrapper)
-    if name not in classes:
-        raise ValueError(
-            f"Unknown metric class {name!r} in config {config!r}. Known classes: "
-            f"{', '.join(sorted(classes))}."
-        )
-    return classes[name].from_config(config.get("config", {}))
+    return from_class_config("metric", config, classes)
 
 
 def _unknown(name):
-    close = difflib.get_close_matches(name, _REGISTRY, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    return (
-        f"Unknown metric {name!r}.{hint} Known metrics: {', '.join(sorted(_REGISTRY))}. A "
-        f"Metric instance or a function (y_true, y_pred) -> per-sample values also works."
+    return unknown_name_message(
+        "metric",
+        "metrics",
+        name,
+        _REGISTRY,
+        "A Metric instance or a function (y_true, y_pred) -> per-sample values also works.",
     )
 
 

@@ -1,5 +1,6 @@
 """Turning initializers, regularizers, constraints, activations and layers into JSON and back."""
 
+import difflib
 import re
 
 
@@ -122,3 +123,27 @@ def get_registered(kind, identifier, base, by_name, deserialize, expected):
             )
         return by_name[identifier]()
     raise ValueError(f"Could not interpret {kind} identifier {identifier!r}: expected {expected}.")
+
+
+def from_class_config(kind, config, classes):
+    """Builds ``classes[config['class_name']]`` from ``config['config']``.
+
+    Raises:
+        ValueError: for a class name not in ``classes``, listing the known ones.
+    """
+    name = config.get("class_name")
+    if name not in classes:
+        raise ValueError(
+            f"Unknown {kind} class {name!r} in config {config!r}. Known classes: "
+            f"{', '.join(sorted(classes))}."
+        )
+    return classes[name].from_config(config.get("config", {}))
+
+
+def unknown_name_message(kind, plural, name, registry, alternative):
+    """The message for an unknown ``name``: the closest known name, all known ones, and
+    ``alternative`` (the other accepted forms)."""
+    close = difflib.get_close_matches(name, registry, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    known = ", ".join(sorted(registry))
+    return f"Unknown {kind} {name!r}.{hint} Known {plural}: {known}. {alternative}"
