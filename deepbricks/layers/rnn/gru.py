@@ -2,7 +2,7 @@
 
 from deepbricks import activations, ops
 from deepbricks.layers.rnn.cell import RecurrentCell
-from deepbricks.layers.rnn.rnn import RNN, cell_layer_config, cell_property, keras1_units
+from deepbricks.layers.rnn.rnn import CellRNN, cell_property, check_use_cudnn, keras1_units
 
 
 class GRUCell(RecurrentCell):
@@ -86,7 +86,7 @@ class GRUCell(RecurrentCell):
                 "reset_after": self.reset_after}
 
 
-class GRU(RNN):
+class GRU(CellRNN):
     """Gated recurrent unit layer (Keras 3's GRU: same arguments, defaults and weights).
 
     The cell's arguments (``units``, ``activation='tanh'``,
@@ -112,9 +112,7 @@ class GRU(RNN):
                  bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None,
                  return_sequences=False, return_state=False, go_backwards=False, stateful=False,
                  unroll=False, reset_after=True, use_cudnn="auto", output_dim=None, **kwargs):
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(f"GRU: `use_cudnn` must be 'auto', True or False. Received: "
-                             f"use_cudnn={use_cudnn!r}")
+        check_use_cudnn("GRU", use_cudnn)
         cell = GRUCell(
             keras1_units("GRU", units, output_dim), activation=activation,
             recurrent_activation=recurrent_activation, use_bias=use_bias,
@@ -130,17 +128,5 @@ class GRU(RNN):
                          activity_regularizer=activity_regularizer, **kwargs)
         self.use_cudnn = use_cudnn
 
-    units = cell_property("units")
-    activation = cell_property("activation")
     recurrent_activation = cell_property("recurrent_activation")
-    use_bias = cell_property("use_bias")
     reset_after = cell_property("reset_after")
-    dropout = cell_property("dropout")
-    recurrent_dropout = cell_property("recurrent_dropout")
-
-    def get_config(self):
-        return cell_layer_config(self)
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

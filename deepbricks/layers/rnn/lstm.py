@@ -4,7 +4,7 @@ import numpy as np
 
 from deepbricks import activations, initializers, ops
 from deepbricks.layers.rnn.cell import RecurrentCell
-from deepbricks.layers.rnn.rnn import RNN, cell_layer_config, cell_property, keras1_units
+from deepbricks.layers.rnn.rnn import CellRNN, cell_property, check_use_cudnn, keras1_units
 
 
 class LSTMCell(RecurrentCell):
@@ -82,7 +82,7 @@ class LSTMCell(RecurrentCell):
                 "unit_forget_bias": self.unit_forget_bias}
 
 
-class LSTM(RNN):
+class LSTM(CellRNN):
     """Long short-term memory layer (Keras 3's LSTM: same arguments, defaults and weights).
 
     The cell's arguments (``units``, ``activation='tanh'``,
@@ -111,9 +111,7 @@ class LSTM(RNN):
                  recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, use_cudnn="auto",
                  output_dim=None, **kwargs):
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(f"LSTM: `use_cudnn` must be 'auto', True or False. Received: "
-                             f"use_cudnn={use_cudnn!r}")
+        check_use_cudnn("LSTM", use_cudnn)
         cell = LSTMCell(
             keras1_units("LSTM", units, output_dim), activation=activation,
             recurrent_activation=recurrent_activation, use_bias=use_bias,
@@ -129,17 +127,5 @@ class LSTM(RNN):
                          activity_regularizer=activity_regularizer, **kwargs)
         self.use_cudnn = use_cudnn
 
-    units = cell_property("units")
-    activation = cell_property("activation")
     recurrent_activation = cell_property("recurrent_activation")
-    use_bias = cell_property("use_bias")
     unit_forget_bias = cell_property("unit_forget_bias")
-    dropout = cell_property("dropout")
-    recurrent_dropout = cell_property("recurrent_dropout")
-
-    def get_config(self):
-        return cell_layer_config(self)
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

@@ -298,14 +298,6 @@ def cell_property(name):
     return property(lambda self: getattr(self.cell, name), doc=f"The cell's ``{name}``.")
 
 
-def cell_layer_config(layer):
-    """Config of a layer that owns its cell (SimpleRNN, LSTM, GRU): the RNN arguments and the
-    cell's arguments side by side, as Keras writes it."""
-    config = RNN.get_config(layer)
-    del config["cell"]
-    cell = {k: v for k, v in layer.cell.get_config().items()
-            if k not in ("name", "trainable", "dtype")}
-    return {**config, **cell, **serialize_arguments(layer, "activity_regularizer")}
 
 
 def keras1_units(layer, units, output_dim):
@@ -315,3 +307,33 @@ def keras1_units(layer, units, output_dim):
                       DeprecationWarning, stacklevel=3)
         return output_dim
     return units
+
+
+class CellRNN(RNN):
+    """Base of the layers that build and own their cell (SimpleRNN, LSTM, GRU): the cell's
+    arguments read through the layer, and the config holds the RNN arguments and the cell's
+    side by side, as Keras writes it."""
+
+    units = cell_property("units")
+    activation = cell_property("activation")
+    use_bias = cell_property("use_bias")
+    dropout = cell_property("dropout")
+    recurrent_dropout = cell_property("recurrent_dropout")
+
+    def get_config(self):
+        config = super().get_config()
+        del config["cell"]
+        cell = {k: v for k, v in self.cell.get_config().items()
+                if k not in ("name", "trainable", "dtype")}
+        return {**config, **cell, **serialize_arguments(self, "activity_regularizer")}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def check_use_cudnn(layer, use_cudnn):
+    """``use_cudnn`` is only accepted for Keras compatibility (there is no cuDNN here)."""
+    if use_cudnn not in ("auto", True, False):
+        raise ValueError(f"{layer}: `use_cudnn` must be 'auto', True or False. Received: "
+                         f"use_cudnn={use_cudnn!r}")

@@ -2,7 +2,7 @@
 
 from deepbricks import activations, ops
 from deepbricks.layers.rnn.cell import RecurrentCell
-from deepbricks.layers.rnn.rnn import RNN, cell_layer_config, cell_property, keras1_units
+from deepbricks.layers.rnn.rnn import CellRNN, keras1_units
 
 _FUSED = {activations.tanh: "tanh", activations.relu: "relu", activations.sigmoid: "sigmoid",
           activations.linear: "linear"}
@@ -45,7 +45,7 @@ class SimpleRNNCell(RecurrentCell):
         return outputs, [h]
 
 
-class SimpleRNN(RNN):
+class SimpleRNN(CellRNN):
     """Fully connected RNN whose output is fed back: h_t = activation(x_t W + b + h_{t-1} U).
 
     Same arguments, defaults and weights as Keras 3's SimpleRNN: the cell's (``units``,
@@ -81,16 +81,3 @@ class SimpleRNN(RNN):
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
-
-    units = cell_property("units")
-    activation = cell_property("activation")
-    use_bias = cell_property("use_bias")
-    dropout = cell_property("dropout")
-    recurrent_dropout = cell_property("recurrent_dropout")
-
-    def get_config(self):
-        return cell_layer_config(self)
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
