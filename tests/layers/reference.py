@@ -146,3 +146,37 @@ def check_float64(row):
         backend.set_floatx(previous)
     assert out.dtype == np.float64
     assert all(w.dtype == np.float64 for w in layer.weights)
+
+
+def both(name, *args, **kwargs):
+    """Our layer and Keras's, built from the same class name and arguments."""
+    return (lambda: getattr(db.layers, name)(*args, **kwargs),
+            lambda k: getattr(k.layers, name)(*args, **kwargs))
+
+
+def row_tests(rows):
+    """The four checks above as tests parametrized over ``rows``, for a test file to bind:
+
+    ``test_matches_keras, test_config_round_trip, test_symbolic_output_shape,
+    test_float64_is_kept = row_tests(ROWS)``.
+    """
+    each_row = pytest.mark.parametrize("row", rows, ids=str)
+
+    @each_row
+    def test_matches_keras(row):
+        check_keras(row)
+
+    @each_row
+    def test_config_round_trip(row):
+        check_config(row)
+
+    @each_row
+    def test_symbolic_output_shape(row):
+        check_symbolic(row)
+
+    @each_row
+    def test_float64_is_kept(row):
+        check_float64(row)
+
+    return (test_matches_keras, test_config_round_trip, test_symbolic_output_shape,
+            test_float64_is_kept)

@@ -8,18 +8,9 @@ from deepbricks import activations, ops
 from deepbricks import layers as L
 from tests.layers.reference import (
     Row,
-    check_config,
-    check_float64,
-    check_keras,
-    check_symbolic,
+    both,
+    row_tests,
 )
-
-
-def both(name, *args, **kwargs):
-    """Our layer and Keras's, built from the same class name and arguments."""
-    return (lambda: getattr(L, name)(*args, **kwargs),
-            lambda k: getattr(k.layers, name)(*args, **kwargs))
-
 
 ROWS = [
     Row("conv1d_valid", *both("Conv1D", 4, 3), (2, 9, 3)),
@@ -51,24 +42,8 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_matches_keras(row):
-    check_keras(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_config_round_trip(row):
-    check_config(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_symbolic_output_shape(row):
-    check_symbolic(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_float64_is_kept(row):
-    check_float64(row)
+(test_matches_keras, test_config_round_trip, test_symbolic_output_shape,
+ test_float64_is_kept) = row_tests(ROWS)
 
 
 def test_kernel_layouts_follow_keras():

@@ -7,10 +7,7 @@ from deepbricks import layers as L
 from deepbricks import ops
 from tests.layers.reference import (
     Row,
-    check_config,
-    check_float64,
-    check_keras,
-    check_symbolic,
+    row_tests,
 )
 
 
@@ -41,24 +38,8 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_matches_keras(row):
-    check_keras(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_config_round_trip(row):
-    check_config(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_symbolic_output_shape(row):
-    check_symbolic(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_float64_is_kept(row):
-    check_float64(row)
+(test_matches_keras, test_config_round_trip, test_symbolic_output_shape,
+ test_float64_is_kept) = row_tests(ROWS)
 
 
 def test_lambda_config_names_its_function_and_rebuilds_the_same_function():

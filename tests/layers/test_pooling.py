@@ -7,17 +7,9 @@ import pytest
 from deepbricks import layers as L
 from tests.layers.reference import (
     Row,
-    check_config,
-    check_float64,
-    check_keras,
-    check_symbolic,
+    both,
+    row_tests,
 )
-
-
-def both(name, *args, **kwargs):
-    return (lambda: getattr(L, name)(*args, **kwargs),
-            lambda k: getattr(k.layers, name)(*args, **kwargs))
-
 
 ROWS = [
     Row("max1d", *both("MaxPooling1D"), (2, 8, 3)),
@@ -39,24 +31,8 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_matches_keras(row):
-    check_keras(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_config_round_trip(row):
-    check_config(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_symbolic_output_shape(row):
-    check_symbolic(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_float64_is_kept(row):
-    check_float64(row)
+(test_matches_keras, test_config_round_trip, test_symbolic_output_shape,
+ test_float64_is_kept) = row_tests(ROWS)
 
 
 def test_strides_default_to_the_pool_size():

@@ -10,18 +10,10 @@ from deepbricks import backend
 from deepbricks import layers as L
 from tests.layers.reference import (
     Row,
-    check_config,
-    check_float64,
-    check_keras,
-    check_symbolic,
+    both,
     keras_torch,
+    row_tests,
 )
-
-
-def both(name, *args, **kwargs):
-    return (lambda: getattr(L, name)(*args, **kwargs),
-            lambda k: getattr(k.layers, name)(*args, **kwargs))
-
 
 ROWS = [
     Row("dropout_inference", *both("Dropout", 0.5), (4, 6)),
@@ -34,24 +26,8 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_matches_keras(row):
-    check_keras(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_config_round_trip(row):
-    check_config(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_symbolic_output_shape(row):
-    check_symbolic(row)
-
-
-@pytest.mark.parametrize("row", ROWS, ids=str)
-def test_float64_is_kept(row):
-    check_float64(row)
+(test_matches_keras, test_config_round_trip, test_symbolic_output_shape,
+ test_float64_is_kept) = row_tests(ROWS)
 
 
 def test_dropout_in_training_zeroes_a_fraction_rate_and_scales_the_rest():
