@@ -159,7 +159,7 @@ def test_profile_report_splits_time_by_op_and_bucket():
     for bucket in ("op forward", "op backward", "optimizer.apply", "framework overhead"):
         assert bucket in report
     per_op = report.split("per op")[1].split("most own time")[0]
-    assert "MatMul" in per_op and "SparseSoftmaxCrossEntropy" in per_op
+    assert "Dense" in per_op and "SparseSoftmaxCrossEntropy" in per_op
     shares = [float(line.split()[-2]) for line in report.splitlines()[2:6]]
     assert sum(shares) == pytest.approx(100.0, abs=0.5)
 
@@ -201,7 +201,7 @@ def test_child_profiles_deepbricks_on_cpu_time_with_one_thread(tmp_path):
     dump = tmp_path / "w1.prof"
     result = child.run_profile({"workload": "W1", "batch": 4, "seconds": 0.0, "threads": 1,
                                 "dump": str(dump)})
-    assert "(CPU time) over 3 steps" in result["report"] and "MatMul" in result["report"]
+    assert "(CPU time) over 3 steps" in result["report"] and "Dense" in result["report"]
     assert dump.stat().st_size > 0
 
 
