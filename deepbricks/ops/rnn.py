@@ -2,17 +2,23 @@
 
 Each op runs one recurrent layer over (N, T, D) batch-major sequences:
 
-- the input projection of every step is ONE matrix product, (T*N, D) @ (D, k*u) for k gates;
-- each step then costs one (N, u) @ (u, k*u) product and a handful of in-place array ops;
-- the backward pass walks the steps in reverse with one (N, k*u) @ (k*u, u) product per step,
+- the input projection of every step is computed before the loop, in one batched product;
+- each step then costs one (k*u, u) @ (u, N) product and a handful of in-place array ops;
+- the backward pass walks the steps in reverse with one (u, k*u) @ (k*u, N) product per step,
   and the gradients of the kernel, the recurrent kernel and the bias are one product (or sum)
   each over all steps at the end.
 
-Internally everything is time-major (T, N, ...) in the order the steps are processed (reversed
-for ``go_backwards``), and the gate columns are reordered so that the sigmoid gates sit side by
-side: their columns of the weights are halved once, so that one ``tanh`` over all gates gives
-sigmoid(z) = (1 + tanh(z / 2)) / 2 for them (stable at any |z|, and halving is exact in binary
-floating point). Gate order and bias layout seen from outside are exactly Keras 3's.
+Internally everything is time-major in the order the steps are processed (reversed for
+``go_backwards``) and has the batch on the last axis: a step's state is (u, N) and its gates
+(k, u, N), so that every gate block is one contiguous array. NumPy runs an elementwise op on a
+contiguous array in one inner loop, but on a slice of batch-major rows in one loop per row,
+which at these sizes costs about three times as much. The products follow suit: z = W^T x_t +
+U^T h_{t-1}, and backward's dh = U dz.
+
+The gate rows are reordered so that the sigmoid gates sit side by side: their rows of the
+weights are halved once, so that one ``tanh`` over all gates gives sigmoid(z) = (1 + tanh(z / 2))
+/ 2 for them (stable at any |z|, and halving is exact in binary floating point). Gate order and
+bias layout seen from outside are exactly Keras 3's.
 
 Masks follow Keras: at a masked step (mask False) the states are carried through unchanged, and
 the output repeats the previous output (zeros before the first unmasked step).
@@ -36,6 +42,12 @@ def _halved(matrix, columns, n_sigmoid, units):
     out = matrix[..., columns]
     out[..., : n_sigmoid * units] *= 0.5
     return out
+
+
+def _flat(a):
+    """(T, m, N) -> (m, T*N), a copy: the step axis joins the batch axis, so that a weight's
+    gradient over all steps is one product."""
+    return a.transpose(1, 0, 2).reshape(a.shape[1], -1)
 
 
 class _Recurrence(Function):
@@ -71,30 +83,49 @@ class _Recurrence(Function):
         return (a[::-1] if self.go_backwards else a).swapaxes(0, 1)
 
     def setup(self, x, kernel, recurrent_kernel, bias):
-        """Saves the operands (x in processing order) and returns the projection of every
-        step, (T, N, k, u) in internal gate order with the input bias added."""
+        """Saves the operands (x as (T, D, N) in processing order) and returns the projection
+        of every step, (T, k, u, N) in internal gate order with the input bias added."""
         n, steps, features = x.shape
         units = recurrent_kernel.shape[0]
         self.units, self.n, self.steps = units, n, steps
         self.kernel, self.recurrent_kernel = kernel, recurrent_kernel
         self.has_bias = bias is not None
         self.columns = _gate_columns(self.order, units)
-        # The time-major copy of x is also what the kernel's gradient needs.
-        self.x_flat = self.time_major(x).reshape(steps * n, features)
-        projection = self.x_flat @ _halved(kernel, self.columns, self.n_sigmoid, units)
+        self.recording = any(self.needs_input_grad)
+        self.x_t = np.ascontiguousarray(self.time_major(x).transpose(0, 2, 1))
+        projection = np.matmul(self.left_factor(kernel), self.x_t)
         if bias is not None:
-            projection += _halved(bias, self.columns, self.n_sigmoid, units)
+            projection += self.bias_block(bias)
+        if self.recurrent_mask is not None:
+            self.recurrent_mask = np.ascontiguousarray(self.recurrent_mask.T)
         if self.mask is not None:
-            self.step_mask = self.time_major(self.mask)[:, :, None]  # (T, N, 1)
+            self.step_mask = self.time_major(self.mask)[:, None, :]  # (T, 1, N)
             self.mask_f = self.step_mask.astype(x.dtype)
             self.seen = np.logical_or.accumulate(self.step_mask, axis=0)
-        return projection.reshape(steps, n, len(self.order), units)
+        return projection.reshape(steps, len(self.order), units, n)
+
+    def left_factor(self, matrix):
+        """W^T (k*u, rows of W) in internal gate order, sigmoid gates halved, contiguous."""
+        return np.ascontiguousarray(_halved(matrix, self.columns, self.n_sigmoid, self.units).T)
+
+    def bias_block(self, bias):
+        """The bias as a (k*u, N) column block, so that adding it is one contiguous loop."""
+        halved = _halved(bias, self.columns, self.n_sigmoid, self.units)
+        return np.repeat(halved[:, None], self.n, axis=1)
+
+    def initial(self, state):
+        """(N, u) -> (u, N)."""
+        return state.T
+
+    def final(self, state):
+        """(u, N) -> (N, u), contiguous."""
+        return np.ascontiguousarray(state.T)
 
     def dropped(self, h):
         return h if self.recurrent_mask is None else h * self.recurrent_mask
 
     def carry_masked(self, k, *pairs):
-        """At step k, rows whose mask is False keep the previous value of each (new, old)."""
+        """At step k, columns whose mask is False keep the previous value of each (new, old)."""
         if self.mask is not None:
             keep = ~self.step_mask[k]
             for new, old in pairs:
@@ -102,24 +133,24 @@ class _Recurrence(Function):
 
     def outputs(self, states):
         """The output sequence (N, T, u), in processing order as Keras returns it, from the
-        states after each step (T, N, u).
+        states after each step (T, u, N).
 
         With a mask, a masked step outputs the previous output, which is the carried state once
         any step was unmasked, and zeros before that."""
         if self.mask is not None and not self.seen.all():
             states = states * self.seen
-        return states.swapaxes(0, 1)
+        return np.ascontiguousarray(states.transpose(2, 0, 1))
 
     def sequence_grad(self, g_seq):
-        """dL/d(state after step k) from the output sequence, (T, N, u), or None if all zero."""
+        """dL/d(state after step k) from the output sequence, (T, u, N), or None if all zero."""
         if not g_seq.any():
             return None
-        g = g_seq.swapaxes(0, 1)
+        g = np.ascontiguousarray(g_seq.transpose(1, 2, 0))
         return g * self.seen if self.mask is not None and not self.seen.all() else g
 
     def split_masked(self, k, dh, *grads):
         """At step k, the part of each gradient that flows into the cell, and the part that
-        a masked row passes straight to the previous state."""
+        a masked column passes straight to the previous state."""
         if self.mask is None:
             return (dh, *grads), None
         m = self.mask_f[k]
@@ -127,32 +158,35 @@ class _Recurrence(Function):
         return into, tuple(g - g_in for g, g_in in zip((dh, *grads), into))
 
     def unpermute(self, grad):
-        out = np.empty_like(grad)
-        out[..., self.columns] = grad
+        """(k*u, ...) in internal gate order -> (..., k*u) in Keras's order."""
+        out = np.empty(grad.shape[::-1], grad.dtype)
+        out[..., self.columns] = grad.T
         return out
 
     def kernel_grads(self, dz):
-        """dx, dkernel and dbias from dL/d(pre-activations) of every step, (T, N, k, u)."""
-        flat = dz.reshape(self.steps * self.n, -1)
+        """dx, dkernel and dbias from dL/d(pre-activations) of every step, (T, k, u, N); and
+        those as one (k*u, T*N) matrix (None if no weight needs it) for the recurrent kernel."""
+        dz = dz.reshape(self.steps, -1, self.n)
         needs = self.needs_input_grad
-        dx = dkernel = dbias = None
+        dx = dkernel = dbias = flat = None
         if needs[0]:
-            dx = (flat @ self.kernel[:, self.columns].T).reshape(self.steps, self.n, -1)
-            dx = self.batch_major(dx)
+            dx = np.matmul(self.kernel[:, self.columns], dz)  # (T, D, N)
+            dx = self.batch_major(dx.transpose(0, 2, 1))
+        if any(needs[self.kernel_index:]):
+            flat = _flat(dz)
         if needs[self.kernel_index]:
-            dkernel = self.unpermute(self.x_flat.T @ flat)
+            dkernel = self.unpermute(flat @ _flat(self.x_t).T)
         if self.has_bias and needs[-1]:
-            dbias = self.unpermute(flat.sum(axis=0))
-        return dx, dkernel, dbias
+            dbias = self.unpermute(flat.sum(axis=1))
+        return dx, dkernel, dbias, flat
 
-    def recurrent_grad(self, h_prev, dz):
-        """dL/d(recurrent kernel) = sum over steps of h_{t-1}^T dz_t, one product."""
-        h_prev = self.dropped(h_prev).reshape(self.steps * self.n, self.units)
-        return self.unpermute(h_prev.T @ dz.reshape(self.steps * self.n, -1))
+    def recurrent_grad(self, h_prev, flat):
+        """dL/d(recurrent kernel) = sum over steps of h_{t-1} dz_t^T, one product."""
+        return self.unpermute(flat @ _flat(self.dropped(h_prev)).T)
 
-    def recurrent_transposed(self):
-        """U^T in internal gate order, contiguous for the per-step product dz @ U^T."""
-        return np.ascontiguousarray(self.recurrent_kernel[:, self.columns].T)
+    def right_factor(self):
+        """U (u, k*u) in internal gate order, for the per-step product dh = U dz."""
+        return self.recurrent_kernel[:, self.columns]
 
 
 _ACTIVATIONS = {
@@ -178,41 +212,41 @@ class SimpleRNN(_Recurrence):
     def compute(self, x, h0, kernel, recurrent_kernel, bias):
         self.activation = self.params["activation"]
         act = _ACTIVATIONS[self.activation][0]
-        projection = self.setup(x, kernel, recurrent_kernel, bias)[:, :, 0]
-        units = self.units
-        states = np.empty((self.steps + 1, self.n, units), x.dtype)
-        states[0] = h0
+        projection = self.setup(x, kernel, recurrent_kernel, bias)[:, 0]
+        u_t = self.left_factor(recurrent_kernel)
+        states = np.empty((self.steps + 1, self.units, self.n), x.dtype)
+        states[0] = self.initial(h0)
         for k in range(self.steps):
             h = states[k + 1]
-            np.matmul(self.dropped(states[k]), recurrent_kernel, out=h)
+            np.matmul(u_t, self.dropped(states[k]), out=h)
             h += projection[k]
             act(h)
             self.carry_masked(k, (h, states[k]))
         self.states = states
-        return self.outputs(states[1:]), states[-1]
+        return self.outputs(states[1:]), self.final(states[-1])
 
     def backprop(self, g_seq, g_h):
-        states, u_t = self.states, self.recurrent_kernel.T
+        states, u = self.states, self.right_factor()
         derivative = _ACTIVATIONS[self.activation][1]
         slope = None if derivative is None else derivative(states[1:])
         from_outputs = self.sequence_grad(g_seq)
-        dz = np.empty((self.steps, self.n, 1, self.units), g_h.dtype)
-        dh = g_h
+        dz = np.empty((self.steps, 1, self.units, self.n), g_h.dtype)
+        dh = self.initial(g_h)
         for k in range(self.steps - 1, -1, -1):
             if from_outputs is not None:
                 dh = dh + from_outputs[k]
             (dh_cell,), passed = self.split_masked(k, dh)
-            da = dz[k, :, 0]
+            da = dz[k, 0]
             if slope is None:
                 np.copyto(da, dh_cell)
             else:
                 np.multiply(dh_cell, slope[k], out=da)
-            dh = self.dropped(da @ u_t)
+            dh = self.dropped(u @ da)
             if passed is not None:
                 dh += passed[0]
-        dx, dkernel, dbias = self.kernel_grads(dz)
-        drec = self.recurrent_grad(states[:-1], dz) if self.needs_input_grad[3] else None
-        return dx, dh, dkernel, drec, dbias
+        dx, dkernel, dbias, flat = self.kernel_grads(dz)
+        drec = self.recurrent_grad(states[:-1], flat) if self.needs_input_grad[3] else None
+        return dx, dh.T, dkernel, drec, dbias
 
 
 class LSTM(_Recurrence):
@@ -221,63 +255,73 @@ class LSTM(_Recurrence):
     order, n_sigmoid, kernel_index = (3, 0, 1, 2), 3, 3
 
     def compute(self, x, h0, c0, kernel, recurrent_kernel, bias):
-        gates = self.setup(x, kernel, recurrent_kernel, bias)  # (T, N, 4, u): the activations
-        units = self.units
-        u_half = _halved(recurrent_kernel, self.columns, self.n_sigmoid, units)
-        states = np.empty((self.steps + 1, self.n, units), x.dtype)
+        gates = self.setup(x, kernel, recurrent_kernel, bias)  # (T, 4, u, N): the activations
+        u_t = self.left_factor(recurrent_kernel)
+        states = np.empty((self.steps + 1, self.units, self.n), x.dtype)
         cells = np.empty_like(states)
-        tanh_c = np.empty_like(states[1:])
-        states[0], cells[0] = h0, c0
-        buffer = np.empty((self.n, 4 * units), x.dtype)
+        states[0], cells[0] = self.initial(h0), self.initial(c0)
+        buffer = np.empty_like(gates[0])
+        tanh_c, ig = np.empty_like(states[0]), np.empty_like(states[0])
+        if self.recording:
+            # What backward needs of each step, computed while the step is in cache:
+            # dz_o = dh * coef_o, dz_{i,f,c} = dc' * coef_{i,f,c}, with dc' = dc + dh * q.
+            self.coef, self.q = np.empty_like(gates), np.empty_like(states[1:])
         for k in range(self.steps):
             z = gates[k]
-            np.matmul(self.dropped(states[k]), u_half, out=buffer)
-            z += buffer.reshape(z.shape)
+            np.matmul(u_t, self.dropped(states[k]), out=buffer.reshape(-1, self.n))
+            z += buffer
             np.tanh(z, out=z)
-            sig = z[:, :3]
+            if self.recording:
+                # tanh'(a) = 1 - tanh(a)^2 and sigmoid'(a) = (1 - tanh(a / 2)^2) / 4.
+                slope = self.coef[k]
+                np.multiply(z, z, out=slope)
+                np.subtract(1.0, slope, out=slope)
+                slope[:3] *= 0.25
+            sig = z[:3]
             sig *= 0.5
             sig += 0.5
-            o, i, f, g = z[:, 0], z[:, 1], z[:, 2], z[:, 3]
+            o, i, f, g = z
             c, h = cells[k + 1], states[k + 1]
             np.multiply(f, cells[k], out=c)
-            c += i * g
-            np.tanh(c, out=tanh_c[k])
-            np.multiply(o, tanh_c[k], out=h)
+            np.multiply(i, g, out=ig)
+            c += ig
+            np.tanh(c, out=tanh_c)
+            np.multiply(o, tanh_c, out=h)
+            if self.recording:
+                coef_o, coef_i, coef_f, coef_c = slope
+                coef_o *= tanh_c
+                coef_i *= g
+                coef_f *= cells[k]
+                coef_c *= i
+                q = self.q[k]
+                np.multiply(tanh_c, tanh_c, out=q)
+                np.subtract(1.0, q, out=q)
+                q *= o
             self.carry_masked(k, (c, cells[k]), (h, states[k]))
-        self.gates, self.states, self.cells, self.tanh_c = gates, states, cells, tanh_c
-        return self.outputs(states[1:]), states[-1], cells[-1]
+        self.gates, self.states = gates, states
+        return self.outputs(states[1:]), self.final(states[-1]), self.final(cells[-1])
 
     def backprop(self, g_seq, g_h, g_c):
-        gates, cells, tanh_c = self.gates, self.cells, self.tanh_c
-        o, i, f, g = gates[:, :, 0], gates[:, :, 1], gates[:, :, 2], gates[:, :, 3]
-        # Coefficients of every step at once: dz_o = dh * P_o, dz_{i,f,c} = dc * P_{i,f,c},
-        # and dc picks up dh * q through h = o * tanh(c).
-        coef = np.empty_like(gates)
-        np.multiply(tanh_c, o * (1.0 - o), out=coef[:, :, 0])
-        np.multiply(g, i * (1.0 - i), out=coef[:, :, 1])
-        np.multiply(cells[:-1], f * (1.0 - f), out=coef[:, :, 2])
-        np.multiply(i, 1.0 - g * g, out=coef[:, :, 3])
-        q = o * (1.0 - tanh_c * tanh_c)
-        u_t = self.recurrent_transposed()
+        coef, q, f, u = self.coef, self.q, self.gates[:, 2], self.right_factor()
         from_outputs = self.sequence_grad(g_seq)
-        dz = np.empty_like(gates)
-        dh, dc = g_h, g_c
+        dz = np.empty_like(coef)
+        dh, dc = self.initial(g_h), self.initial(g_c)
         for k in range(self.steps - 1, -1, -1):
             if from_outputs is not None:
                 dh = dh + from_outputs[k]
             (dh_cell, dc_cell), passed = self.split_masked(k, dh, dc)
             dck = dh_cell * q[k]
             dck += dc_cell
-            np.multiply(dh_cell, coef[k, :, 0], out=dz[k, :, 0])
-            np.multiply(dck[:, None], coef[k, :, 1:], out=dz[k, :, 1:])
-            dh = self.dropped(dz[k].reshape(self.n, -1) @ u_t)
+            np.multiply(dh_cell, coef[k, 0], out=dz[k, 0])
+            np.multiply(dck, coef[k, 1:], out=dz[k, 1:])
+            dh = self.dropped(u @ dz[k].reshape(-1, self.n))
             dc = dck * f[k]
             if passed is not None:
                 dh += passed[0]
                 dc += passed[1]
-        dx, dkernel, dbias = self.kernel_grads(dz)
-        drec = self.recurrent_grad(self.states[:-1], dz) if self.needs_input_grad[4] else None
-        return dx, dh, dc, dkernel, drec, dbias
+        dx, dkernel, dbias, flat = self.kernel_grads(dz)
+        drec = self.recurrent_grad(self.states[:-1], flat) if self.needs_input_grad[4] else None
+        return dx, dh.T, dc.T, dkernel, drec, dbias
 
 
 class GRU(_Recurrence):
@@ -288,41 +332,40 @@ class GRU(_Recurrence):
     def compute(self, x, h0, kernel, recurrent_kernel, bias):
         self.reset_after = self.params["reset_after"]
         input_bias = bias[0] if bias is not None and self.reset_after else bias
-        gates = self.setup(x, kernel, recurrent_kernel, input_bias)  # (T, N, 3, u): r, z, hh
-        units = self.units
-        u_half = _halved(recurrent_kernel, self.columns, self.n_sigmoid, units)
-        states = np.empty((self.steps + 1, self.n, units), x.dtype)
-        states[0] = h0
+        gates = self.setup(x, kernel, recurrent_kernel, input_bias)  # (T, 3, u, N): r, z, hh
+        units, n = self.units, self.n
+        u_t = self.left_factor(recurrent_kernel)
+        states = np.empty((self.steps + 1, units, n), x.dtype)
+        states[0] = self.initial(h0)
         if self.reset_after:
-            # h U + b_rec of every step; the candidate block is needed again by backward.
+            # U^T h + b_rec of every step; the candidate block is needed again by backward.
             self.projected = np.empty_like(gates)
-            rec_bias = None if bias is None else _halved(bias[1], self.columns,
-                                                         self.n_sigmoid, units)
+            rec_bias = None if bias is None else self.bias_block(bias[1]).reshape(3, units, n)
         else:
-            u_gates, u_candidate = u_half[:, : 2 * units], u_half[:, 2 * units :]
-            buffer = np.empty((self.n, 2 * units), x.dtype)
-        scratch = np.empty((self.n, units), x.dtype)
+            u_gates, u_candidate = u_t[: 2 * units], u_t[2 * units :]
+            buffer = np.empty((2 * units, n), x.dtype)
+        scratch = np.empty((units, n), x.dtype)
         for k in range(self.steps):
             a, h_prev = gates[k], states[k]
             h_dropped = self.dropped(h_prev)
             if self.reset_after:
                 hu = self.projected[k]
-                np.matmul(h_dropped, u_half, out=hu.reshape(self.n, -1))
+                np.matmul(u_t, h_dropped, out=hu.reshape(-1, n))
                 if rec_bias is not None:
-                    hu += rec_bias.reshape(3, units)
-                a[:, :2] += hu[:, :2]
+                    hu += rec_bias
+                a[:2] += hu[:2]
             else:
-                np.matmul(h_dropped, u_gates, out=buffer)
-                a[:, :2] += buffer.reshape(self.n, 2, units)
-            rz = a[:, :2]
+                np.matmul(u_gates, h_dropped, out=buffer)
+                a[:2] += buffer.reshape(2, units, n)
+            rz = a[:2]
             np.tanh(rz, out=rz)
             rz *= 0.5
             rz += 0.5
-            r, z, hh = a[:, 0], a[:, 1], a[:, 2]
+            r, z, hh = a
             if self.reset_after:
-                np.multiply(r, hu[:, 2], out=scratch)
+                np.multiply(r, hu[2], out=scratch)
             else:
-                np.matmul(r * h_dropped, u_candidate, out=scratch)
+                np.matmul(u_candidate, r * h_dropped, out=scratch)
             hh += scratch
             np.tanh(hh, out=hh)
             h = states[k + 1]
@@ -331,63 +374,62 @@ class GRU(_Recurrence):
             h += hh
             self.carry_masked(k, (h, h_prev))
         self.gates, self.states = gates, states
-        return self.outputs(states[1:]), states[-1]
+        return self.outputs(states[1:]), self.final(states[-1])
 
     def backprop(self, g_seq, g_h):
         gates, states, n, units = self.gates, self.states, self.n, self.units
-        r, z, hh = gates[:, :, 0], gates[:, :, 1], gates[:, :, 2]
+        r, z, hh = gates[:, 0], gates[:, 1], gates[:, 2]
         h_prev = states[:-1]
         # h = z * h_prev + (1 - z) * hh: dz = dh * coef_z, d(candidate pre-activation) = dh * coef_h
-        coef = np.empty((self.steps, n, 2, units), gates.dtype)
-        np.multiply(h_prev - hh, z * (1.0 - z), out=coef[:, :, 0])
-        np.multiply(1.0 - z, 1.0 - hh * hh, out=coef[:, :, 1])
+        coef = np.empty((self.steps, 2, units, n), gates.dtype)
+        np.multiply(h_prev - hh, z * (1.0 - z), out=coef[:, 0])
+        np.multiply(1.0 - z, 1.0 - hh * hh, out=coef[:, 1])
         # dr = d(candidate pre-activation) * what r multiplies, times the sigmoid's slope.
         r_slope = r * (1.0 - r)
-        r_slope *= self.projected[:, :, 2] if self.reset_after else self.dropped(h_prev)
-        u_t = self.recurrent_transposed()
+        r_slope *= self.projected[:, 2] if self.reset_after else self.dropped(h_prev)
+        u = self.right_factor()
         if self.reset_after:
-            d_rec = np.empty_like(gates)  # dL/d(h U + b_rec), the recurrent side
+            d_rec = np.empty_like(gates)  # dL/d(U^T h + b_rec), the recurrent side
         else:
-            u_gates_t, u_candidate_t = u_t[: 2 * units], u_t[2 * units :]
+            u_gates, u_candidate = u[:, : 2 * units], u[:, 2 * units :]
         from_outputs = self.sequence_grad(g_seq)
-        dx = np.empty_like(gates)  # dL/d(x W + b_in), the input side
-        dh = g_h
+        dx = np.empty_like(gates)  # dL/d(W^T x + b_in), the input side
+        dh = self.initial(g_h)
         for k in range(self.steps - 1, -1, -1):
             if from_outputs is not None:
                 dh = dh + from_outputs[k]
             (dh_cell,), passed = self.split_masked(k, dh)
             dk = dx[k]
-            np.multiply(dh_cell[:, None], coef[k], out=dk[:, 1:])
+            np.multiply(dh_cell, coef[k], out=dk[1:])
             if self.reset_after:
-                np.multiply(dk[:, 2], r_slope[k], out=dk[:, 0])
+                np.multiply(dk[2], r_slope[k], out=dk[0])
                 rec = d_rec[k]
-                rec[:, :2] = dk[:, :2]
-                np.multiply(dk[:, 2], r[k], out=rec[:, 2])
-                dh_dropped = rec.reshape(n, -1) @ u_t
+                rec[:2] = dk[:2]
+                np.multiply(dk[2], r[k], out=rec[2])
+                dh_dropped = u @ rec.reshape(-1, n)
             else:
-                d_reset_h = dk[:, 2] @ u_candidate_t
-                np.multiply(d_reset_h, r_slope[k], out=dk[:, 0])
+                d_reset_h = u_candidate @ dk[2]
+                np.multiply(d_reset_h, r_slope[k], out=dk[0])
                 dh_dropped = d_reset_h * r[k]
-                dh_dropped += dk[:, :2].reshape(n, -1) @ u_gates_t
+                dh_dropped += u_gates @ dk[:2].reshape(-1, n)
             dh = self.dropped(dh_dropped)
             dh += dh_cell * z[k]
             if passed is not None:
                 dh += passed[0]
-        dxs, dkernel, dbias = self.kernel_grads(dx)
+        dxs, dkernel, dbias, flat = self.kernel_grads(dx)
         drec = None
         if self.reset_after:
+            flat_rec = _flat(d_rec.reshape(self.steps, -1, n))
             if self.needs_input_grad[3]:
-                drec = self.recurrent_grad(h_prev, d_rec)
+                drec = self.recurrent_grad(h_prev, flat_rec)
             if dbias is not None:
-                dbias = np.stack([dbias, self.unpermute(d_rec.sum(axis=(0, 1)).ravel())])
+                dbias = np.stack([dbias, self.unpermute(flat_rec.sum(axis=1))])
         elif self.needs_input_grad[3]:
-            flat = n * self.steps
-            h_dropped = self.dropped(h_prev).reshape(flat, units)
-            gates_part = h_dropped.T @ dx[:, :, :2].reshape(flat, 2 * units)
-            reset_h = (r * self.dropped(h_prev)).reshape(flat, units)
-            candidate_part = reset_h.T @ dx[:, :, 2].reshape(flat, units)
-            drec = self.unpermute(np.concatenate([gates_part, candidate_part], axis=1))
-        return dxs, dh, dkernel, drec, dbias
+            h_dropped = self.dropped(h_prev)
+            gates_part = flat[: 2 * units] @ _flat(h_dropped).T
+            candidate_part = flat[2 * units :] @ _flat(r * h_dropped).T
+            drec = self.unpermute(np.concatenate([gates_part, candidate_part]))
+        return dxs, dh.T, dkernel, drec, dbias
 
 
 # -- argument checks shared by the public functions -------------------------------------------
