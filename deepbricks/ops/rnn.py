@@ -136,10 +136,12 @@ class _Recurrence(Function):
         states after each step (T, u, N).
 
         With a mask, a masked step outputs the previous output, which is the carried state once
-        any step was unmasked, and zeros before that."""
+        any step was unmasked, and zeros before that. A view: a layer that returns only the
+        last state never pays for the copy, and a recurrent layer stacked on top reads it back
+        in the layout it was written in."""
         if self.mask is not None and not self.seen.all():
             states = states * self.seen
-        return np.ascontiguousarray(states.transpose(2, 0, 1))
+        return states.transpose(2, 0, 1)
 
     def sequence_grad(self, g_seq):
         """dL/d(state after step k) from the output sequence, (T, u, N), or None if all zero."""
