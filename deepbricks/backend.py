@@ -8,6 +8,7 @@ can replace it later, and everything random draws from :func:`rng`, so that
 import ctypes
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -72,3 +73,91 @@ def _keep_freed_memory_for_reuse():
 
 
 _keep_freed_memory_for_reuse()
+
+
+# ----------------------------------------------------------------------------------------
+# Threads
+# ----------------------------------------------------------------------------------------
+
+_num_threads = None
+_executor = None
+_blas = None
+
+
+def num_threads():
+    """Returns how many threads deepbricks computes with (BLAS and its own parallel loops).
+
+    Unless set with :func:`set_num_threads`: ``DEEPBRICKS_NUM_THREADS``, else
+    ``OMP_NUM_THREADS``, else the number of CPUs this process may run on.
+    """
+    if _num_threads is None:
+        return _threads_from_environment()
+    return _num_threads
+
+
+def set_num_threads(n):
+    """Sets the threads used by BLAS and by deepbricks's parallel loops (like PyTorch's).
+
+    Args:
+        n: a positive int.
+    """
+    global _num_threads
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"set_num_threads expects a positive int. Received: n={n!r}")
+    _num_threads = n
+    _blas_controller().limit(limits=n)
+
+
+def _threads_from_environment():
+    for name in ("DEEPBRICKS_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(name, "")
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def _blas_controller():
+    global _blas
+    if _blas is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas = ThreadpoolController().select(user_api="blas")
+    return _blas
+
+
+def parallel_shards(function, size):
+    """Calls ``function(shard)`` on contiguous shards of ``range(size)``, one per thread.
+
+    NumPy releases the interpreter lock inside its copies, ufuncs and BLAS calls, so shards
+    of a batch (a group of images each) run on all cores at once: the memory-bound passes
+    (im2col copies, scatters) that NumPy runs on one core get parallel too, which a
+    multithreaded BLAS product alone cannot give. BLAS is single-threaded meanwhile so that
+    the shards do not oversubscribe the cores. Shards are fixed by ``size`` and
+    :func:`num_threads` alone, so results are reproducible for a given thread count.
+
+    Args:
+        function: called with a ``slice``; its return value is collected.
+        size: the length of the axis to shard (usually the batch).
+
+    Returns:
+        The list of ``function``'s results, in shard order.
+
+    Example:
+        >>> parallel_shards(lambda s: (s.start, s.stop), 10)  # doctest: +SKIP
+        [(0, 5), (5, 10)]
+    """
+    count = min(num_threads(), size)
+    if count <= 1:
+        return [function(slice(0, size))]
+    global _executor
+    if _executor is None or _executor._max_workers < count - 1:
+        _executor = ThreadPoolExecutor(count - 1, thread_name_prefix="deepbricks")
+    bounds = [size * i // count for i in range(count + 1)]
+    shards = [slice(a, b) for a, b in zip(bounds, bounds[1:])]
+    with _blas_controller().limit(limits=1):
+        futures = [_executor.submit(function, shard) for shard in shards[1:]]
+        try:
+            first = function(shards[0])
+        finally:
+            wait(futures)
+    return [first] + [future.result() for future in futures]

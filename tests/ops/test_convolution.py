@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import deepbricks as db
-from deepbricks import ops
+from deepbricks import backend, ops
 from deepbricks.ops import convolution
 from tests.ops.cases import Case, check_forward, check_gradient, check_torch
 
@@ -299,11 +299,27 @@ def test_matches_pytorch(case):
 # ---------------------------------------------------------------------------------------
 
 
-def test_gradients_taken_in_groups_of_images_match_pytorch(monkeypatch):
-    # 25 windows per image and groups of 50: images 0-1, then image 2 alone.
-    monkeypatch.setattr(convolution, "_SCATTER_ROWS", 50)
-    check_torch(conv2d_case("grouped_thin", (3, 5, 5, 2), (3, 3, 2, 3), padding="same"))
-    check_torch(conv2d_case("grouped_wide", (3, 5, 5, 8), (3, 3, 8, 3), padding="same"))
+@pytest.mark.parametrize(
+    "name, x, k, kw",
+    [
+        # Fewer than _THIN_CHANNELS inputs: the im2col matrix is kept from forward.
+        ("thin", (3, 5, 5, 2), (3, 3, 2, 3), {"padding": "same"}),
+        # As many filters as channels or fewer: input gradient as a full correlation.
+        ("full_correlation", (3, 5, 5, 8), (3, 3, 8, 3), {"padding": "same"}),
+        ("full_correlation_dilated", (3, 6, 6, 8), (3, 2, 8, 8), {"dilation_rate": 2}),
+        # More filters than channels, or strides: input gradient scattered window by window.
+        ("scattered", (3, 5, 5, 8), (3, 3, 8, 11), {"padding": "same"}),
+        ("scattered_strided", (3, 7, 6, 8), (3, 3, 8, 4), {"strides": 2, "padding": "same"}),
+    ],
+)
+@pytest.mark.parametrize("threads", [1, 2])
+def test_gradients_taken_in_groups_of_images_match_pytorch(monkeypatch, threads, name, x, k, kw):
+    # 25-42 windows per image and groups of 50: images 0-1, then image 2 alone (or one image
+    # per group), so the group boundaries are crossed; with two threads, shards of images
+    # 0 and 1-2.
+    monkeypatch.setattr(convolution, "_GROUP_ROWS", 50)
+    monkeypatch.setattr(backend, "_num_threads", threads)
+    check_torch(conv2d_case(f"grouped_{name}", x, k, **kw))
 
 
 def test_same_padding_puts_the_odd_cell_after():

@@ -1,0 +1,92 @@
+"""Threads: how many deepbricks uses, and the shards its parallel loops run on."""
+
+import threading
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+from deepbricks import backend
+
+
+@pytest.fixture
+def threads(monkeypatch):
+    """Sets deepbricks's thread count for one test without touching BLAS's."""
+
+    def set_count(n):
+        monkeypatch.setattr(backend, "_num_threads", n)
+
+    return set_count
+
+
+def blas_threads():
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_the_thread_count_comes_from_the_environment(monkeypatch):
+    monkeypatch.setattr(backend, "_num_threads", None)
+    monkeypatch.setenv("DEEPBRICKS_NUM_THREADS", "3")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert backend.num_threads() == 3
+    monkeypatch.delenv("DEEPBRICKS_NUM_THREADS")
+    assert backend.num_threads() == 1
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_set_num_threads_rejects_anything_but_a_positive_int(bad):
+    with pytest.raises(ValueError, match="positive int"):
+        backend.set_num_threads(bad)
+
+
+def test_set_num_threads_sets_blas_threads_too(monkeypatch):
+    monkeypatch.setattr(backend, "_num_threads", None)
+    before = blas_threads()
+    try:
+        backend.set_num_threads(2)
+        assert backend.num_threads() == 2
+        assert set(blas_threads()) == {2}
+    finally:
+        backend._blas_controller().limit(limits=max(before))
+
+
+@pytest.mark.parametrize("count, size", [(1, 10), (2, 10), (3, 10), (4, 3), (2, 1)])
+def test_shards_cover_the_range_once_in_order(threads, count, size):
+    threads(count)
+    shards = backend.parallel_shards(lambda s: s, size)
+    assert len(shards) == min(count, size)
+    assert [i for s in shards for i in range(s.start, s.stop)] == list(range(size))
+
+
+def test_shards_run_on_several_threads_with_single_threaded_blas(threads):
+    threads(2)
+    barrier = threading.Barrier(2, timeout=10)
+
+    def shard(_):
+        barrier.wait()  # only returns when both shards run at the same time
+        return threading.get_ident(), blas_threads()
+
+    (first, blas_first), (second, blas_second) = backend.parallel_shards(shard, 8)
+    assert first != second
+    assert set(blas_first) == set(blas_second) == {1}
+
+
+def test_an_exception_in_any_shard_reaches_the_caller_after_all_finish(threads):
+    threads(2)
+    finished = []
+
+    def shard(s):
+        if s.start > 0:
+            raise ValueError("second shard failed")
+        finished.append(s)
+        return s
+
+    with pytest.raises(ValueError, match="second shard failed"):
+        backend.parallel_shards(shard, 4)
+    assert finished == [slice(0, 2)]
+
+
+def test_results_do_not_depend_on_timing(threads):
+    threads(2)
+    x = np.random.default_rng(0).standard_normal((64, 50))
+    sums = [sum(backend.parallel_shards(lambda s: x[s].T @ x[s], 64)) for _ in range(3)]
+    assert all(np.array_equal(sums[0], s) for s in sums)
