@@ -161,3 +161,29 @@ def parallel_shards(function, size):
         finally:
             wait(futures)
     return [first] + [future.result() for future in futures]
+
+
+def batch_parallel(function, shape, dtype, *arrays):
+    """``function(*arrays)`` computed on shards of the batch (axis 0) at once.
+
+    For a ``function`` that treats every sample independently (pooling, elementwise
+    passes), each thread gets a slice of every array and writes its part of the result.
+
+    Args:
+        function: maps slices of ``arrays`` to the same slice of the result.
+        shape: the result's shape; ``shape[0]`` is the batch.
+        dtype: the result's dtype.
+        *arrays: arrays whose axis 0 is the batch.
+
+    Returns:
+        The result, an array of ``shape``.
+    """
+    if min(num_threads(), shape[0]) <= 1:
+        return function(*arrays)
+    out = np.empty(shape, dtype)
+
+    def shard(rows):
+        out[rows] = function(*(a[rows] for a in arrays))
+
+    parallel_shards(shard, shape[0])
+    return out

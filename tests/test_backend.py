@@ -90,3 +90,12 @@ def test_results_do_not_depend_on_timing(threads):
     x = np.random.default_rng(0).standard_normal((64, 50))
     sums = [sum(backend.parallel_shards(lambda s: x[s].T @ x[s], 64)) for _ in range(3)]
     assert all(np.array_equal(sums[0], s) for s in sums)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_batch_parallel_equals_the_function_on_the_whole_batch(threads, count):
+    threads(count)
+    x = np.random.default_rng(1).standard_normal((7, 4, 3))
+    w = np.random.default_rng(2).standard_normal((7, 4, 3))
+    result = backend.batch_parallel(lambda a, b: (a * b).sum(-1), (7, 4), x.dtype, x, w)
+    np.testing.assert_array_equal(result, (x * w).sum(-1))

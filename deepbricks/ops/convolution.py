@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from deepbricks.autograd import Function, Tensor
-from deepbricks.backend import parallel_shards
+from deepbricks.backend import batch_parallel, parallel_shards
 from deepbricks.ops.activation import activate_in_place, activation_grad, check_fusable
 
 __all__ = ["conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d"]
@@ -396,7 +396,10 @@ class Conv(Function):
     def backward(self, gy):
         gy2 = gy.reshape(-1, gy.shape[-1])
         if self.activation != "linear":
-            gy2 = activation_grad(gy2, self.y, self.activation)
+            gy2 = batch_parallel(
+                lambda g, y: activation_grad(g, y, self.activation),
+                gy2.shape, np.result_type(gy2, self.y), gy2, self.y,
+            )
         x, kernel, bias = self.inputs
         ksize, filters = kernel.shape[:-2], kernel.shape[-1]
         per_image = math.prod(self.out)

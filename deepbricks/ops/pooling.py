@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from deepbricks.autograd import Function
+from deepbricks.backend import batch_parallel
 from deepbricks.ops.convolution import (
     check_fits,
     check_float,
@@ -27,6 +28,7 @@ from deepbricks.ops.convolution import (
     normalize_padding,
     normalize_tuple,
     offset_slices,
+    output_sizes,
     pad_spatial,
     padding_amounts,
 )
@@ -86,13 +88,24 @@ class Pool(Function):
             and self.strides == self.pool
             and not any(n % p for n, p in zip(x.shape[1:-1], self.pool, strict=True))
         )
+        out = output_sizes(
+            tuple(n + a + b for n, (a, b) in zip(x.shape[1:-1], self.pads, strict=True)),
+            self.pool, self.strides, (1,) * len(self.pool),
+        )
+        shape = (x.shape[0],) + out + x.shape[-1:]
         if self.mode == "max":
             xp = pad_spatial(x, self.pads, _lowest(x.dtype))
-            y = _reduce_windows(xp, self.pool, self.strides, np.maximum)
+            y = batch_parallel(
+                lambda v: _reduce_windows(v, self.pool, self.strides, np.maximum),
+                shape, x.dtype, xp,
+            )
             self.xp, self.y = xp, y
         else:
             xp = pad_spatial(x, self.pads)
-            y = _reduce_windows(xp, self.pool, self.strides, np.add)
+            y = batch_parallel(
+                lambda v: _reduce_windows(v, self.pool, self.strides, np.add),
+                shape, x.dtype, xp,
+            )
             self.divisor = float(math.prod(self.pool))
             if padded:
                 self.divisor = _real_counts(
@@ -124,7 +137,8 @@ class Pool(Function):
 
     def _max_backward(self, gy):
         if self.tiled:
-            return self._max_backward_tiled(gy)
+            return batch_parallel(self._max_backward_tiled, self.xp.shape, gy.dtype,
+                                  gy, self.xp, self.y)
         gxp = np.zeros(self.xp.shape, gy.dtype)
         unclaimed = np.ones(self.y.shape, bool)
         offsets = list(np.ndindex(*self.pool))
@@ -139,7 +153,7 @@ class Pool(Function):
                 unclaimed ^= hit
         return crop_spatial(gxp, self.pads)
 
-    def _max_backward_tiled(self, gy):
+    def _max_backward_tiled(self, gy, xp, y):
         """Max-pool backward when each cell lies in exactly one window.
 
         Over the (batch, H/p, p, W/p, p, channels) view of x, one comparison with the
@@ -149,9 +163,7 @@ class Pool(Function):
         nd = len(self.pool)
         blocks = [d for o, p in zip(self.out, self.pool, strict=True) for d in (o, p)]
         window_axes = tuple(range(2, 2 * nd + 1, 2))
-        hit = self.xp.reshape((gy.shape[0], *blocks, gy.shape[-1])) == np.expand_dims(
-            self.y, window_axes
-        )
+        hit = xp.reshape((gy.shape[0], *blocks, gy.shape[-1])) == np.expand_dims(y, window_axes)
         offsets = list(np.ndindex(*self.pool))
         taken = None
         for k, offset in enumerate(offsets):
@@ -163,7 +175,7 @@ class Pool(Function):
             np.greater(cells, taken, out=cells)
             if k + 1 < len(offsets):
                 taken |= cells
-        return np.multiply(hit, np.expand_dims(gy, window_axes)).reshape(self.xp.shape)
+        return np.multiply(hit, np.expand_dims(gy, window_axes)).reshape(xp.shape)
 
 
 def _pool(op, mode, x, nd, pool_size, strides, padding):
