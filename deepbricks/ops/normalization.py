@@ -15,6 +15,7 @@ import numpy as np
 
 from deepbricks.autograd import Function
 from deepbricks.autograd.tensor import Tensor
+from deepbricks.backend import parallel_shards
 
 __all__ = ["batch_norm", "batch_norm_inference", "layer_norm"]
 
@@ -128,18 +129,35 @@ class BatchNorm(Function):
     def _per_channel(self, p, shape):
         return _broadcastable(p, shape, (self.axis,))
 
+    def _shards(self, function, x):
+        """``function`` on batch shards in parallel (serially when the batch is the channel)."""
+        if self.axis % x.ndim == 0:
+            return [function(slice(None))]
+        return parallel_shards(function, x.shape[0])
+
     def forward(self, x, gamma, beta):
         n = x.size // x.shape[self.axis]
-        mean = _channel_sums(x, self.axis) / n
-        x_c = x - self._per_channel(mean, x.shape)
-        var = _channel_sums(x_c, self.axis, x_c) / n
+        per_channel = self._per_channel
+        mean = sum(self._shards(lambda s: _channel_sums(x[s], self.axis), x)) / n
+        x_c = np.empty(x.shape, np.result_type(x, mean))
+
+        def centre(s):
+            np.subtract(x[s], per_channel(mean, x[s].shape), out=x_c[s])
+            return _channel_sums(x_c[s], self.axis, x_c[s])
+
+        var = sum(self._shards(centre, x)) / n
         inv_std = 1.0 / np.sqrt(var + self.epsilon)
         # gamma and 1 / std are both per channel, so one product scales and normalises; the
         # backward pass gets x_hat = x_c * inv_std from the saved centred input.
         scale = inv_std if gamma is None else gamma * inv_std
-        y = x_c * self._per_channel(scale, x.shape)
-        if beta is not None:
-            y += self._per_channel(beta, x.shape)
+        y = np.empty(x.shape, np.result_type(x_c, scale))
+
+        def normalise(s):
+            np.multiply(x_c[s], per_channel(scale, x_c[s].shape), out=y[s])
+            if beta is not None:
+                y[s] += per_channel(beta, x_c[s].shape)
+
+        self._shards(normalise, x)
         self.x_c, self.inv_std, self.scale = x_c, inv_std, scale
         # The statistics leave as extra outputs so the layer can update its moving averages;
         # the public function hands them out as arrays, so no gradient ever reaches them.
@@ -148,16 +166,27 @@ class BatchNorm(Function):
     def backward(self, gy, _gmean, _gvar):
         x_c, inv_std, shape = self.x_c, self.inv_std, self.x_c.shape
         n = x_c.size // shape[self.axis]
-        gbeta = _channel_sums(gy, self.axis)
-        ggamma = _channel_sums(gy, self.axis, x_c) * inv_std
+        sums = self._shards(
+            lambda s: (_channel_sums(gy[s], self.axis), _channel_sums(gy[s], self.axis, x_c[s])),
+            x_c,
+        )
+        gbeta = sum(part[0] for part in sums)
+        ggamma = sum(part[1] for part in sums) * inv_std
         gx = None
         if self.needs_input_grad[0]:
             # dx = gamma / std * (gy - mean(gy) - x_hat * mean(gy * x_hat)); gamma is constant
             # over the averaged axes, so the two means are gbeta / n and ggamma / n.
-            gx = x_c * self._per_channel(inv_std * ggamma / n, shape)
-            gx += self._per_channel(gbeta / n, shape)
-            np.subtract(gy, gx, out=gx)
-            gx *= self._per_channel(self.scale, shape)
+            gx = np.empty(shape, np.result_type(gy, x_c, inv_std))
+            slope, offset = inv_std * ggamma / n, gbeta / n
+
+            def grad(s):
+                part, cells = gx[s], x_c[s].shape
+                np.multiply(x_c[s], self._per_channel(slope, cells), out=part)
+                part += self._per_channel(offset, cells)
+                np.subtract(gy[s], part, out=part)
+                part *= self._per_channel(self.scale, cells)
+
+            self._shards(grad, x_c)
         return (
             gx,
             ggamma if self.needs_input_grad[1] else None,
