@@ -119,6 +119,10 @@ TASKS = {"workload": run_workload, "gemm": run_gemm, "tta": run_tta, "profile": 
 def main(argv=None):
     request = json.loads((sys.argv[1:] if argv is None else argv)[0])
     os.environ.update({name: str(request["threads"]) for name in THREAD_VARIABLES})
+    if request.get("framework", "deepbricks") == "deepbricks":
+        # As a deepbricks program starts (and the `deepbricks` command does): deepbricks
+        # before NumPy, so that it can tell OpenBLAS's idle threads to sleep (see backend).
+        import deepbricks  # noqa: F401
     result = TASKS[request["task"]](request)
     print(RESULT_MARKER + json.dumps(result), flush=True)
 

@@ -10,7 +10,15 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor, wait
 
-import numpy as np
+# After each product OpenBLAS's idle threads spin for 2^28 cycles (~0.1 s) before sleeping;
+# meanwhile they take the cores that parallel_shards needs, which made the course CNN's
+# step 1.7x slower than with either kind of threads alone. 2^18 cycles (~0.1 ms) keeps
+# back-to-back products as fast (measured on the MLP). OpenBLAS reads the variable once, when
+# NumPy loads it, so it only counts if deepbricks is imported first (or the user set it).
+_BLAS_THREADS_SLEEP = "numpy" not in sys.modules or "OPENBLAS_THREAD_TIMEOUT" in os.environ
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "18")
+
+import numpy as np  # noqa: E402
 
 xp = np
 
@@ -101,11 +109,12 @@ def set_num_threads(n):
     Args:
         n: a positive int.
     """
-    global _num_threads
+    global _num_threads, _shards_allowed
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         raise ValueError(f"set_num_threads expects a positive int. Received: n={n!r}")
     _num_threads = n
     _blas_controller().limit(limits=n)
+    _shards_allowed = None
 
 
 def _threads_from_environment():
@@ -125,6 +134,27 @@ def _blas_controller():
     return _blas
 
 
+def shards_allowed():
+    """Whether parallel loops may run: False when idle BLAS threads would spin meanwhile.
+
+    True when every BLAS library is single-threaded, or is OpenBLAS loaded after deepbricks
+    shortened its spinning; otherwise (NumPy imported before deepbricks, or MKL) the loops run
+    on one thread and BLAS's threads keep the cores. Import deepbricks first, or set
+    OPENBLAS_THREAD_TIMEOUT before NumPy loads, to let convolutions use every core.
+    """
+    global _shards_allowed
+    if _shards_allowed is None:
+        _shards_allowed = all(
+            library["num_threads"] == 1
+            or (library["internal_api"] == "openblas" and _BLAS_THREADS_SLEEP)
+            for library in _blas_controller().info()
+        )
+    return _shards_allowed
+
+
+_shards_allowed = None
+
+
 def parallel_shards(function, size):
     """Calls ``function(shard)`` on contiguous shards of ``range(size)``, one per thread.
 
@@ -133,7 +163,8 @@ def parallel_shards(function, size):
     (im2col copies, scatters) that NumPy runs on one core get parallel too, which a
     multithreaded BLAS product alone cannot give. BLAS is single-threaded meanwhile so that
     the shards do not oversubscribe the cores. Shards are fixed by ``size`` and
-    :func:`num_threads` alone, so results are reproducible for a given thread count.
+    :func:`num_threads` alone, so results are reproducible for a given thread count; the
+    loop runs on one thread when :func:`shards_allowed` says BLAS's threads would spin.
 
     Args:
         function: called with a ``slice``; its return value is collected.
@@ -146,7 +177,7 @@ def parallel_shards(function, size):
         >>> parallel_shards(lambda s: (s.start, s.stop), 10)  # doctest: +SKIP
         [(0, 5), (5, 10)]
     """
-    count = min(num_threads(), size)
+    count = min(num_threads(), size) if shards_allowed() else 1
     if count <= 1:
         return [function(slice(0, size))]
     global _executor
@@ -178,7 +209,7 @@ def batch_parallel(function, shape, dtype, *arrays):
     Returns:
         The result, an array of ``shape``.
     """
-    if min(num_threads(), shape[0]) <= 1:
+    if min(num_threads(), shape[0]) <= 1 or not shards_allowed():
         return function(*arrays)
     out = np.empty(shape, dtype)
 

@@ -1,5 +1,6 @@
 """Threads: how many deepbricks uses, and the shards its parallel loops run on."""
 
+import contextlib
 import threading
 
 import numpy as np
@@ -15,6 +16,7 @@ def threads(monkeypatch):
 
     def set_count(n):
         monkeypatch.setattr(backend, "_num_threads", n)
+        monkeypatch.setattr(backend, "_shards_allowed", True)
 
     return set_count
 
@@ -99,3 +101,33 @@ def test_batch_parallel_equals_the_function_on_the_whole_batch(threads, count):
     w = np.random.default_rng(2).standard_normal((7, 4, 3))
     result = backend.batch_parallel(lambda a, b: (a * b).sum(-1), (7, 4), x.dtype, x, w)
     np.testing.assert_array_equal(result, (x * w).sum(-1))
+
+
+class FakeBlas:
+    def __init__(self, *libraries):
+        self.libraries = [{"internal_api": api, "num_threads": n} for api, n in libraries]
+
+    def info(self):
+        return self.libraries
+
+    def limit(self, limits):
+        return contextlib.nullcontext()
+
+
+@pytest.mark.parametrize(
+    "libraries, sleeps, allowed",
+    [
+        ([("openblas", 1)], False, True),
+        ([("openblas", 2)], True, True),
+        ([("openblas", 2)], False, False),
+        ([("mkl", 2)], True, False),
+        ([("openblas", 2), ("mkl", 1)], True, True),
+    ],
+)
+def test_shards_run_only_where_idle_blas_threads_sleep(monkeypatch, libraries, sleeps, allowed):
+    monkeypatch.setattr(backend, "_blas_controller", lambda: FakeBlas(*libraries))
+    monkeypatch.setattr(backend, "_BLAS_THREADS_SLEEP", sleeps)
+    monkeypatch.setattr(backend, "_shards_allowed", None)
+    monkeypatch.setattr(backend, "_num_threads", 2)
+    assert backend.shards_allowed() is allowed
+    assert len(backend.parallel_shards(lambda s: s, 10)) == (2 if allowed else 1)

@@ -319,6 +319,7 @@ def test_gradients_taken_in_groups_of_images_match_pytorch(monkeypatch, threads,
     # 0 and 1-2.
     monkeypatch.setattr(convolution, "_GROUP_ROWS", 50)
     monkeypatch.setattr(backend, "_num_threads", threads)
+    monkeypatch.setattr(backend, "_shards_allowed", True)
     check_torch(conv2d_case(f"grouped_{name}", x, k, **kw))
 
 
