@@ -17,6 +17,7 @@ def threads(monkeypatch):
     def set_count(n):
         monkeypatch.setattr(backend, "_num_threads", n)
         monkeypatch.setattr(backend, "_shards_allowed", True)
+        monkeypatch.setattr(backend, "_PARALLEL_SIZE", 0)
 
     return set_count
 
@@ -131,3 +132,12 @@ def test_shards_run_only_where_idle_blas_threads_sleep(monkeypatch, libraries, s
     monkeypatch.setattr(backend, "_num_threads", 2)
     assert backend.shards_allowed() is allowed
     assert len(backend.parallel_shards(lambda s: s, 10)) == (2 if allowed else 1)
+
+
+def test_small_results_are_computed_in_one_piece(threads):
+    threads(2)
+    backend._PARALLEL_SIZE = 100
+    calls = []
+    backend.batch_parallel(lambda a: calls.append(len(a)) or a, (10, 9), float, np.ones((10, 9)))
+    backend.batch_parallel(lambda a: calls.append(len(a)) or a, (10, 10), float, np.ones((10, 10)))
+    assert calls == [10, 5, 5]

@@ -12,6 +12,7 @@ import numpy as np
 from scipy import special
 
 from deepbricks.autograd import Function, Tensor
+from deepbricks.backend import batch_parallel
 from deepbricks.ops.elementwise import float_operand, operand
 from deepbricks.ops.reduction import check_nonempty, reduction_axes
 
@@ -138,11 +139,12 @@ def tanh(x):
 class Relu(Function):
     def forward(self, x):
         # Same values as np.maximum(x, 0) (NaN included), but clip has a faster SIMD loop.
-        self.y = np.clip(x, 0, math.inf)
+        self.y = batch_parallel(lambda v: np.clip(v, 0, math.inf), x.shape, x.dtype, x)
         return self.y
 
     def backward(self, gy):
-        return (gy * (self.y > 0),)
+        dtype = np.result_type(gy, self.y)
+        return (batch_parallel(lambda g, y: g * (y > 0), gy.shape, dtype, gy, self.y),)
 
 
 def relu(x):

@@ -130,7 +130,11 @@ def pad_spatial(x, pads, value=0):
     """Pads the spatial axes of channels-last ``x``; returns ``x`` itself when nothing to pad."""
     if not any(a or b for a, b in pads):
         return x
-    return np.pad(x, ((0, 0),) + tuple(pads) + ((0, 0),), constant_values=value)
+    widths = ((0, 0),) + tuple(pads) + ((0, 0),)
+    shape = tuple(n + a + b for n, (a, b) in zip(x.shape, widths, strict=True))
+    return batch_parallel(
+        lambda v: np.pad(v, widths, constant_values=value), shape, x.dtype, x
+    )
 
 
 def crop_spatial(x, pads):
@@ -157,14 +161,19 @@ def _im2col(xp, out, kernel, strides, dilation, ones_column=False):
     With ``ones_column`` a last column of ones is appended, so that a bias stacked under the
     kernel matrix is added by the same product (and its gradient comes out of one, too).
     """
-    windows = _windows(xp, out, kernel, strides, dilation)
     rows = xp.shape[0] * math.prod(out)
     if not ones_column:
-        return windows.reshape(rows, -1)
+        return _windows(xp, out, kernel, strides, dilation).reshape(rows, -1)
     cols = np.empty((rows, math.prod(kernel) * xp.shape[-1] + 1), xp.dtype)
-    # Splitting the axes of cols[:, :-1] never needs a copy, so this writes into cols.
-    cols[:, :-1].reshape(windows.shape)[...] = windows
     cols[:, -1] = 1
+    return _fill_im2col(cols, xp, out, kernel, strides, dilation)
+
+
+def _fill_im2col(cols, xp, out, kernel, strides, dilation):
+    """Copies the receptive fields of ``xp`` into the first columns of ``cols``; returns it."""
+    windows = _windows(xp, out, kernel, strides, dilation)
+    # Splitting the axes of cols[:, :width] never needs a copy, so this writes into cols.
+    cols[:, : math.prod(windows.shape[-len(kernel) - 1 :])].reshape(windows.shape)[...] = windows
     return cols
 
 
@@ -190,12 +199,9 @@ def _grouped_im2col(xp, out, kernel, strides, dilation, ones_column=False):
     if ones_column:
         buffer[:, -1] = 1
     for images in groups:
-        rows = slice(images.start * per_image, images.stop * per_image)
+        rows = _image_rows(images, per_image)
         cols = buffer[: rows.stop - rows.start]
-        windows = _windows(xp[images], out, kernel, strides, dilation)
-        # Splitting the axes of cols[:, :width] never needs a copy, so this writes into cols.
-        cols[:, :width].reshape(windows.shape)[...] = windows
-        yield rows, cols
+        yield rows, _fill_im2col(cols, xp[images], out, kernel, strides, dilation)
 
 
 def _image_rows(images, per_image):
@@ -367,25 +373,30 @@ class Conv(Function):
             weights = np.concatenate([weights, bias.reshape(1, filters).astype(weights.dtype)])
         geometry = (out, ksize, self.strides, self.dilation, bias is not None)
         per_image = math.prod(out)
-        thin = xp.shape[-1] < _THIN_CHANNELS
         y = np.empty((x.shape[0] * per_image, filters), np.result_type(xp, weights))
+        cols = None
+        if xp.shape[-1] < _THIN_CHANNELS:
+            cols = np.empty((len(y), len(weights)), xp.dtype)
+            if bias is not None:
+                cols[:, -1] = 1
 
         def shard(images):
-            target = y[_image_rows(images, per_image)]
-            if thin:
-                cols = _im2col(xp[images], *geometry)
-                activate_in_place(np.matmul(cols, weights, out=target), self.activation)
-                return images, cols
-            for rows, cols in _grouped_im2col(xp[images], *geometry):
+            rows = _image_rows(images, per_image)
+            if cols is not None:
+                _fill_im2col(cols[rows], xp[images], *geometry[:-1])
+                activate_in_place(np.matmul(cols[rows], weights, out=y[rows]), self.activation)
+                return
+            target = y[rows]
+            for part, group_cols in _grouped_im2col(xp[images], *geometry):
                 # While the group's product is still in cache.
-                activate_in_place(np.matmul(cols, weights, out=target[rows]), self.activation)
-            return images, None
+                np.matmul(group_cols, weights, out=target[part])
+                activate_in_place(target[part], self.activation)
 
-        kept = parallel_shards(shard, x.shape[0])
+        parallel_shards(shard, x.shape[0])
         self.cols = self.xp = None
         if self.needs_input_grad[1]:
-            if thin:
-                self.cols = kept
+            if cols is not None:
+                self.cols = cols
             else:
                 self.xp = xp
         if self.activation != "linear":
@@ -405,8 +416,13 @@ class Conv(Function):
         per_image = math.prod(self.out)
         gx = gk = gb = None
         if self.cols is not None:
+
+            def shard(images):
+                rows = _image_rows(images, per_image)
+                return self.cols[rows].T @ gy2[rows]
+
             # With a bias, the last row is the bias gradient (the ones column times gy).
-            g = sum(cols.T @ gy2[_image_rows(images, per_image)] for images, cols in self.cols)
+            g = sum(parallel_shards(shard, self.x_shape[0]))
             gk = g[: kernel.size // filters].reshape(kernel.shape)
             if self.needs_input_grad[2]:
                 gb = g[-1]

@@ -21,6 +21,7 @@ CASES = {
     "max_pool2d_overlapping": (lambda x: ops.max_pool2d(x, 3, 2, padding="same"),
                                [(5, 7, 7, 3)]),
     "avg_pool2d": (lambda x: ops.avg_pool2d(x, 2), [(5, 6, 6, 3)]),
+    "relu": (ops.relu, [(5, 4, 4, 3)]),
     "batch_norm": (lambda x, g, b: ops.batch_norm(x, g, b)[0], [(5, 4, 4, 3), (3,), (3,)]),
     "batch_norm_dense": (lambda x, g, b: ops.batch_norm(x, g, b)[0], [(5, 6), (6,), (6,)]),
 }
@@ -39,6 +40,7 @@ def run(op, arrays, threads):
 def test_several_threads_give_the_single_thread_results(monkeypatch, name, threads):
     monkeypatch.setattr(backend, "_num_threads", 1)
     monkeypatch.setattr(backend, "_shards_allowed", True)
+    monkeypatch.setattr(backend, "_PARALLEL_SIZE", 0)
     op, shapes = CASES[name]
     arrays = [rng.standard_normal(s) for s in shapes]
     expected = run(op, arrays, 1)
