@@ -124,12 +124,16 @@ def build(workload):
     return infer, n_params
 
 
-def course_cnn_for_training():
-    """W3's network compiled for Fashion-MNIST with Adam (used by the time-to-accuracy run)."""
+def course_cnn_for_training(learning_rate=1e-3):
+    """W3's network compiled for Fashion-MNIST with Adam (used by the time-to-accuracy run).
+
+    Args:
+        learning_rate: a float or a learning-rate schedule.
+    """
     db.utils.set_random_seed(0)
     model = course_cnn()
     model.compile(
-        optimizer=optimizer(("adam", {"learning_rate": 1e-3, "epsilon": 1e-7})),
+        optimizer=optimizer(("adam", {"learning_rate": learning_rate, "epsilon": 1e-7})),
         loss=db.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )

@@ -5,8 +5,14 @@ count), then: load Fashion-MNIST with ``deepbricks.datasets.fashion_mnist``, sca
 in [0, 1], build W3's network, and train with Adam (batch 128) in half epochs (a fresh
 shuffle per epoch), evaluating the test accuracy after each half. The run stops at the target
 accuracy or when the time budget is spent, in the middle of a half epoch if need be.
+
+The learning rate is cosine-annealed from 2e-3 to 5 % of it over the first three epochs
+(then stays there), the same step by step in both frameworks: at Adam's constant 1e-3 both
+hover just under 0.90 for epochs 3-5, where one run's luck decides; annealed, both pass
+0.90 within three epochs.
 """
 
+import math
 import time
 
 import numpy as np
@@ -15,6 +21,17 @@ TARGET = 0.90
 BATCH = 128
 EVAL_BATCH = 1000
 MAX_EPOCHS = 50
+LEARNING_RATE = 2e-3
+ANNEALED_EPOCHS = 3
+FINAL_FRACTION = 0.05
+STEPS_PER_EPOCH = 2 * math.ceil(60_000 / 2 / BATCH)  # two halves of 30,000 samples
+
+
+def learning_rate(step):
+    """The rate of optimizer step ``step`` (from 0), as Keras's CosineDecay computes it."""
+    decay_steps = ANNEALED_EPOCHS * STEPS_PER_EPOCH
+    cosine = 0.5 * (1 + math.cos(math.pi * min(step, decay_steps) / decay_steps))
+    return LEARNING_RATE * ((1 - FINAL_FRACTION) * cosine + FINAL_FRACTION)
 
 
 def load():
@@ -90,7 +107,11 @@ class _DeepbricksTrainer:
                 if time.time() >= self.deadline:
                     self.model.stop_training = True
 
-        self.model = course_cnn_for_training()
+        from deepbricks.optimizers.schedules import CosineDecay
+
+        schedule = CosineDecay(LEARNING_RATE, ANNEALED_EPOCHS * STEPS_PER_EPOCH,
+                               alpha=FINAL_FRACTION)
+        self.model = course_cnn_for_training(schedule)
         self.stopper = Deadline()
 
     def train(self, x, y, deadline):
@@ -114,7 +135,10 @@ class _TorchTrainer:
         self.torch = torch
         torch.manual_seed(0)
         self.model = course_cnn()
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=1e-3, eps=1e-7)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE, eps=1e-7)
+        self.schedule = torch.optim.lr_scheduler.LambdaLR(
+            self.opt, lambda step: learning_rate(step) / LEARNING_RATE
+        )
         self.loss_fn = torch.nn.CrossEntropyLoss()
 
     def _tensors(self, x, y):
@@ -130,6 +154,7 @@ class _TorchTrainer:
             loss = self.loss_fn(self.model(x[start:start + BATCH]), y[start:start + BATCH])
             loss.backward()
             self.opt.step()
+            self.schedule.step()
             if time.time() >= deadline:
                 return min(start + BATCH, len(x))
         return len(x)

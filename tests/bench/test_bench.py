@@ -277,3 +277,14 @@ def test_one_command_measures_prints_and_writes_json(tmp_path, monkeypatch, caps
     assert saved["settings"]["frameworks"] == ["deepbricks"]
     assert saved["workloads"][0]["deepbricks"]["params"] == 669_706
     assert saved["gemm"]["numpy"]["gflops"] > 0 and "tta" not in saved
+
+
+def test_time_to_accuracy_anneals_the_rate_the_same_way_in_both_frameworks():
+    from deepbricks.optimizers.schedules import CosineDecay
+
+    decay_steps = tta.ANNEALED_EPOCHS * tta.STEPS_PER_EPOCH
+    keras_style = CosineDecay(tta.LEARNING_RATE, decay_steps, alpha=tta.FINAL_FRACTION)
+    for step in (0, 1, 100, decay_steps // 2, decay_steps - 1, decay_steps, 5 * decay_steps):
+        assert tta.learning_rate(step) == pytest.approx(float(keras_style(step)), rel=1e-6)
+    assert tta.learning_rate(0) == tta.LEARNING_RATE
+    assert tta.learning_rate(decay_steps) == pytest.approx(tta.FINAL_FRACTION * tta.LEARNING_RATE)
