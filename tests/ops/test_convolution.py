@@ -314,10 +314,10 @@ def test_matches_pytorch(case):
 )
 @pytest.mark.parametrize("threads", [1, 2])
 def test_gradients_taken_in_groups_of_images_match_pytorch(monkeypatch, threads, name, x, k, kw):
-    # 25-42 windows per image and groups of 50: images 0-1, then image 2 alone (or one image
-    # per group), so the group boundaries are crossed; with two threads, shards of images
-    # 0 and 1-2.
-    monkeypatch.setattr(convolution, "_GROUP_ROWS", 50)
+    # 25-42 windows per image and groups of about 50 float64 im2col rows: images 0-1, then
+    # image 2 alone (or one image per group), so the group boundaries are crossed; with two
+    # threads, shards of images 0 and 1-2.
+    monkeypatch.setattr(convolution, "_GROUP_BYTES", 50 * 8 * (x[-1] * k[0] * k[1] + 1))
     monkeypatch.setattr(backend, "_num_threads", threads)
     monkeypatch.setattr(backend, "_shards_allowed", True)
     check_torch(conv2d_case(f"grouped_{name}", x, k, **kw))
