@@ -6,7 +6,6 @@ can replace it later, and everything random draws from :func:`rng`, so that
 """
 
 import ctypes
-import math
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -198,31 +197,28 @@ def parallel_shards(function, size):
 _PARALLEL_SIZE = 1 << 18
 
 
-def batch_parallel(function, shape, dtype, *arrays):
-    """``function(*arrays)`` computed on shards of the batch (axis 0) at once.
+def batch_parallel(function, out, *arrays):
+    """Runs ``function(out, *arrays)`` on shards of the batch (axis 0) at once; returns out.
 
     For a ``function`` that treats every sample independently (pooling, elementwise
-    passes), each thread gets a slice of every array and writes its part of the result.
-    Results smaller than _PARALLEL_SIZE elements are computed in one piece: handing work to
-    another thread costs about 70 microseconds.
+    passes) and writes its result into its first argument, each thread gets a slice of
+    ``out`` and the same slice of every array. Results smaller than _PARALLEL_SIZE elements
+    are computed in one piece: handing work to another thread costs about 70 microseconds.
 
     Args:
-        function: maps slices of ``arrays`` to the same slice of the result.
-        shape: the result's shape; ``shape[0]`` is the batch.
-        dtype: the result's dtype.
+        function: ``function(out, *arrays)`` fills ``out`` from slices of ``arrays``.
+        out: the result array; ``out.shape[0]`` is the batch.
         *arrays: arrays whose axis 0 is the batch.
 
     Returns:
-        The result, an array of ``shape``.
+        ``out``.
     """
-    if math.prod(shape) < _PARALLEL_SIZE or min(num_threads(), shape[0]) <= 1:
-        return function(*arrays)
-    if not shards_allowed():
-        return function(*arrays)
-    out = np.empty(shape, dtype)
+    if out.size < _PARALLEL_SIZE or min(num_threads(), len(out)) <= 1 or not shards_allowed():
+        function(out, *arrays)
+        return out
 
     def shard(rows):
-        out[rows] = function(*(a[rows] for a in arrays))
+        function(out[rows], *(a[rows] for a in arrays))
 
-    parallel_shards(shard, shape[0])
+    parallel_shards(shard, len(out))
     return out

@@ -100,7 +100,9 @@ def test_batch_parallel_equals_the_function_on_the_whole_batch(threads, count):
     threads(count)
     x = np.random.default_rng(1).standard_normal((7, 4, 3))
     w = np.random.default_rng(2).standard_normal((7, 4, 3))
-    result = backend.batch_parallel(lambda a, b: (a * b).sum(-1), (7, 4), x.dtype, x, w)
+    out = np.empty((7, 4))
+    result = backend.batch_parallel(lambda out, a, b: (a * b).sum(-1, out=out), out, x, w)
+    assert result is out
     np.testing.assert_array_equal(result, (x * w).sum(-1))
 
 
@@ -138,6 +140,7 @@ def test_small_results_are_computed_in_one_piece(threads):
     threads(2)
     backend._PARALLEL_SIZE = 100
     calls = []
-    backend.batch_parallel(lambda a: calls.append(len(a)) or a, (10, 9), float, np.ones((10, 9)))
-    backend.batch_parallel(lambda a: calls.append(len(a)) or a, (10, 10), float, np.ones((10, 10)))
+    for columns in (9, 10):
+        backend.batch_parallel(lambda out, a: calls.append(len(a)), np.empty((10, columns)),
+                               np.ones((10, columns)))
     assert calls == [10, 5, 5]

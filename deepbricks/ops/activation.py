@@ -62,20 +62,25 @@ def activate_in_place(y, name):
     return y
 
 
-def activation_grad(gy, y, name):
-    """dL/d(pre-activation) from dL/dy and the activated output y (a new array)."""
-    if name == "relu":
-        return gy * (y > 0)
-    if name == "tanh":
-        g = y * y
-        np.subtract(1, g, out=g)
-    elif name == "sigmoid":
-        g = 1 - y
-        g *= y
-    else:
+def activation_grad(gy, y, name, out=None):
+    """dL/d(pre-activation) from dL/dy and the activated output y (into ``out`` if given)."""
+    if name == "linear" and out is None:
         return gy
-    g *= gy
-    return g
+    if out is None:
+        out = np.empty(np.broadcast_shapes(gy.shape, y.shape), np.result_type(gy, y))
+    if name == "linear":
+        np.copyto(out, gy)
+        return out
+    if name == "relu":
+        return np.multiply(gy, y > 0, out=out)
+    if name == "tanh":
+        np.multiply(y, y, out=out)
+        np.subtract(1, out, out=out)
+    else:
+        np.subtract(1, y, out=out)
+        out *= y
+    out *= gy
+    return out
 
 
 class Sigmoid(Function):
@@ -139,12 +144,14 @@ def tanh(x):
 class Relu(Function):
     def forward(self, x):
         # Same values as np.maximum(x, 0) (NaN included), but clip has a faster SIMD loop.
-        self.y = batch_parallel(lambda v: np.clip(v, 0, math.inf), x.shape, x.dtype, x)
+        self.y = batch_parallel(
+            lambda out, v: np.clip(v, 0, math.inf, out=out), np.empty_like(x), x
+        )
         return self.y
 
     def backward(self, gy):
-        dtype = np.result_type(gy, self.y)
-        return (batch_parallel(lambda g, y: g * (y > 0), gy.shape, dtype, gy, self.y),)
+        gx = np.empty(gy.shape, np.result_type(gy, self.y))
+        return (batch_parallel(lambda out, g, y: np.multiply(g, y > 0, out=out), gx, gy, self.y),)
 
 
 def relu(x):

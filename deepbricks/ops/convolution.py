@@ -130,20 +130,34 @@ def pad_spatial(x, pads, value=0):
     """Pads the spatial axes of channels-last ``x``; returns ``x`` itself when nothing to pad."""
     if not any(a or b for a, b in pads):
         return x
-    widths = ((0, 0),) + tuple(pads) + ((0, 0),)
-    shape = tuple(n + a + b for n, (a, b) in zip(x.shape, widths, strict=True))
-    return batch_parallel(
-        lambda v: np.pad(v, widths, constant_values=value), shape, x.dtype, x
-    )
+    shape = (x.shape[0],) + tuple(
+        n + a + b for n, (a, b) in zip(x.shape[1:-1], pads, strict=True)
+    ) + x.shape[-1:]
+    padded = np.empty(shape, x.dtype)
+    return batch_parallel(lambda out, v: _pad_into(out, v, pads, value), padded, x)
+
+
+def _pad_into(out, x, pads, value):
+    """Writes x into the middle of ``out`` and ``value`` into its borders (as np.pad)."""
+    for axis, (before, after) in enumerate(pads, start=1):
+        lead = (slice(None),) * axis
+        out[lead + (slice(0, before),)] = value
+        out[lead + (slice(out.shape[axis] - after, None),)] = value
+    out[crop_slices(out.shape, pads)] = x
 
 
 def crop_spatial(x, pads):
     """Inverse of :func:`pad_spatial` (a view)."""
-    return x[
+    return x[crop_slices(x.shape, pads)]
+
+
+def crop_slices(shape, pads):
+    """The index of the unpadded cells of a padded channels-last array of ``shape``."""
+    return (
         (slice(None),)
-        + tuple(slice(a, x.shape[i + 1] - b) for i, (a, b) in enumerate(pads))
+        + tuple(slice(a, shape[i + 1] - b) for i, (a, b) in enumerate(pads))
         + (slice(None),)
-    ]
+    )
 
 
 def _windows(xp, out, kernel, strides, dilation):
@@ -409,8 +423,8 @@ class Conv(Function):
         gy2 = gy.reshape(-1, gy.shape[-1])
         if self.activation != "linear":
             gy2 = batch_parallel(
-                lambda g, y: activation_grad(g, y, self.activation),
-                gy2.shape, np.result_type(gy2, self.y), gy2, self.y,
+                lambda out, g, y: activation_grad(g, y, self.activation, out),
+                np.empty(gy2.shape, np.result_type(gy2, self.y)), gy2, self.y,
             )
         x, kernel, bias = self.inputs
         ksize, filters = kernel.shape[:-2], kernel.shape[-1]

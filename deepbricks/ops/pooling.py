@@ -59,13 +59,20 @@ def _real_counts(spatial, pads, pool, strides, out, dtype):
     return counts[..., None]
 
 
-def _reduce_windows(xp, pool, strides, combine):
-    """Combines each window's cells, one spatial axis at a time (max and sum are separable)."""
+def _reduce_windows(out, xp, pool, strides, combine):
+    """Combines each window's cells into ``out``, one spatial axis at a time (max and sum are
+    separable); the last axis's result is written into ``out`` directly."""
     y = xp
+    last = len(pool)
     for axis, (p, s) in enumerate(zip(pool, strides, strict=True), start=1):
         n = (y.shape[axis] - p) // s + 1
         views = [y[(slice(None),) * axis + (slice(a, a + (n - 1) * s + 1, s),)] for a in range(p)]
-        y = views[0].copy() if p == 1 else combine(views[0], views[1])
+        target = out if axis == last else np.empty(views[0].shape, xp.dtype)
+        if p == 1:
+            np.copyto(target, views[0])
+        else:
+            combine(views[0], views[1], out=target)
+        y = target
         for view in views[2:]:
             combine(y, view, out=y)
     return y
@@ -96,15 +103,15 @@ class Pool(Function):
         if self.mode == "max":
             xp = pad_spatial(x, self.pads, _lowest(x.dtype))
             y = batch_parallel(
-                lambda v: _reduce_windows(v, self.pool, self.strides, np.maximum),
-                shape, x.dtype, xp,
+                lambda out, v: _reduce_windows(out, v, self.pool, self.strides, np.maximum),
+                np.empty(shape, x.dtype), xp,
             )
             self.xp, self.y = xp, y
         else:
             xp = pad_spatial(x, self.pads)
             y = batch_parallel(
-                lambda v: _reduce_windows(v, self.pool, self.strides, np.add),
-                shape, x.dtype, xp,
+                lambda out, v: _reduce_windows(out, v, self.pool, self.strides, np.add),
+                np.empty(shape, x.dtype), xp,
             )
             self.divisor = float(math.prod(self.pool))
             if padded:
@@ -137,8 +144,9 @@ class Pool(Function):
 
     def _max_backward(self, gy):
         if self.tiled:
-            return batch_parallel(self._max_backward_tiled, self.xp.shape, gy.dtype,
-                                  gy, self.xp, self.y)
+            return batch_parallel(
+                self._max_backward_tiled, np.empty(self.xp.shape, gy.dtype), gy, self.xp, self.y
+            )
         gxp = np.zeros(self.xp.shape, gy.dtype)
         unclaimed = np.ones(self.y.shape, bool)
         offsets = list(np.ndindex(*self.pool))
@@ -153,7 +161,7 @@ class Pool(Function):
                 unclaimed ^= hit
         return crop_spatial(gxp, self.pads)
 
-    def _max_backward_tiled(self, gy, xp, y):
+    def _max_backward_tiled(self, out, gy, xp, y):
         """Max-pool backward when each cell lies in exactly one window.
 
         Over the (batch, H/p, p, W/p, p, channels) view of x, one comparison with the
@@ -175,7 +183,7 @@ class Pool(Function):
             np.greater(cells, taken, out=cells)
             if k + 1 < len(offsets):
                 taken |= cells
-        return np.multiply(hit, np.expand_dims(gy, window_axes)).reshape(xp.shape)
+        np.multiply(hit, np.expand_dims(gy, window_axes), out=out.reshape(hit.shape))
 
 
 def _pool(op, mode, x, nd, pool_size, strides, padding):
