@@ -155,6 +155,16 @@ def shards_allowed():
 _shards_allowed = None
 
 
+def _forget_threads():
+    """In a forked child the pool's threads do not exist: start a new pool when needed."""
+    global _executor
+    _executor = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_threads)
+
+
 def parallel_shards(function, size):
     """Calls ``function(shard)`` on contiguous shards of ``range(size)``, one per thread.
 

@@ -1,6 +1,8 @@
 """Threads: how many deepbricks uses, and the shards its parallel loops run on."""
 
 import contextlib
+import multiprocessing
+import os
 import threading
 
 import numpy as np
@@ -144,3 +146,24 @@ def test_small_results_are_computed_in_one_piece(threads):
         backend.batch_parallel(lambda out, a: calls.append(len(a)), np.empty((10, columns)),
                                np.ones((10, columns)))
     assert calls == [10, 5, 5]
+
+
+def _shards_in_a_forked_child(queue):
+    queue.put(backend.parallel_shards(lambda s: (s.start, s.stop), 4))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.filterwarnings("ignore:This process.*fork:DeprecationWarning")
+def test_a_forked_process_gets_its_own_threads(threads):
+    threads(2)
+    backend.parallel_shards(lambda s: s, 4)  # the parent's pool exists before the fork
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_shards_in_a_forked_child, args=(queue,))
+    child.start()
+    try:
+        assert queue.get(timeout=30) == [(0, 2), (2, 4)]
+    finally:
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
