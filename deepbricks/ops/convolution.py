@@ -2,10 +2,16 @@
 
 Every convolution here is a cross-correlation (the kernel is not flipped), as in Keras. The
 forward pass lays the input's receptive fields side by side as rows of a matrix (im2col: a
-strided view of the padded input, copied once) and multiplies it by the kernel in ONE matrix
-product. The backward pass works one kernel offset (tap) at a time over cache-sized groups
-of images: it scatters ``grad_output @ kernel[tap]^T`` back onto the input and multiplies
-the cells that tap saw by the gradient for the kernel's, so the im2col matrix is never kept.
+strided view of the padded input, copied) and multiplies it by the kernel. The kernel
+gradient is the transposed product of the same rows with the output gradient. The input
+gradient is, for stride 1 with no more filters than channels, a convolution of the padded
+output gradient with the flipped kernel (one more im2col product); otherwise each kernel
+offset's product with the output gradient is added back onto the cells it saw.
+
+Two things make this fast on a CPU with NumPy: the im2col rows are built for one
+cache-sized group of images at a time (never the whole matrix, 9x the input for a 3x3
+kernel), and the batch is split into one shard per thread (``backend.parallel_shards``), so
+that the copies and scatters, which NumPy runs on one core, use every core as the products do.
 
 Shapes, channels-last: x is (batch, *spatial, channels); a conv kernel is
 (*kernel_size, in_channels, filters), Keras's layout.
@@ -446,10 +452,10 @@ class Conv(Function):
 
             def shard(images):
                 g = gy2[_image_rows(images, per_image)]
-                gk = np.zeros((kernel.size // filters, filters), np.result_type(g, self.xp))
+                partial = np.zeros((kernel.size // filters, filters), np.result_type(g, self.xp))
                 for rows, cols in _grouped_im2col(self.xp[images], *geometry):
-                    gk += cols.T @ g[rows]
-                return gk
+                    partial += cols.T @ g[rows]
+                return partial
 
             gk = sum(parallel_shards(shard, self.x_shape[0])).reshape(kernel.shape)
         if self.needs_input_grad[2] and gb is None:
