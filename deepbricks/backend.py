@@ -8,6 +8,7 @@ can replace it later, and everything random draws from :func:`rng`, so that
 import ctypes
 import os
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 
 # After each product OpenBLAS's idle threads spin for 2^28 cycles (~0.1 s) before sleeping;
@@ -188,7 +189,9 @@ def parallel_shards(function, size):
         [(0, 5), (5, 10)]
     """
     count = min(num_threads(), size) if shards_allowed() else 1
-    if count <= 1:
+    if count <= 1 or getattr(_in_shard, "active", False):
+        # Inside a shard the pool's threads are busy with the outer loop: waiting for them
+        # would deadlock, and the cores are taken anyway.
         return [function(slice(0, size))]
     global _executor
     if _executor is None or _executor._max_workers < count - 1:
@@ -196,12 +199,23 @@ def parallel_shards(function, size):
     bounds = [size * i // count for i in range(count + 1)]
     shards = [slice(a, b) for a, b in zip(bounds, bounds[1:])]
     with _blas_controller().limit(limits=1):
-        futures = [_executor.submit(function, shard) for shard in shards[1:]]
+        futures = [_executor.submit(_run_in_shard, function, shard) for shard in shards[1:]]
         try:
-            first = function(shards[0])
+            first = _run_in_shard(function, shards[0])
         finally:
             wait(futures)
     return [first] + [future.result() for future in futures]
+
+
+_in_shard = threading.local()
+
+
+def _run_in_shard(function, shard):
+    _in_shard.active = True
+    try:
+        return function(shard)
+    finally:
+        _in_shard.active = False
 
 
 _PARALLEL_SIZE = 1 << 18

@@ -167,3 +167,17 @@ def test_a_forked_process_gets_its_own_threads(threads):
         child.join(timeout=30)
         if child.is_alive():
             child.kill()
+
+
+def test_a_parallel_loop_inside_a_shard_runs_on_that_shard_s_thread(threads):
+    threads(2)
+
+    def outer(s):
+        return threading.get_ident(), backend.parallel_shards(
+            lambda t: (threading.get_ident(), t), 4
+        )
+
+    results = backend.parallel_shards(outer, 4)
+    assert len(results) == 2
+    for outer_thread, inner in results:
+        assert inner == [(outer_thread, slice(0, 4))]
