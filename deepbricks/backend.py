@@ -1,8 +1,10 @@
-"""The array module, the default float type and the one random generator.
+"""The array module, the default float type, the one random generator and the threads.
 
 Everything numeric in deepbricks goes through ``xp`` (NumPy today) so that a GPU array module
 can replace it later, and everything random draws from :func:`rng`, so that
-``deepbricks.utils.set_random_seed`` makes whole runs repeatable.
+``deepbricks.utils.set_random_seed`` makes whole runs repeatable. The ops that split a batch
+across the cores (convolution, pooling, normalization) do it through
+:func:`parallel_shards` and :func:`batch_parallel`, with :func:`num_threads` threads.
 """
 
 import ctypes
@@ -89,7 +91,7 @@ _keep_freed_memory_for_reuse()
 # ----------------------------------------------------------------------------------------
 
 _num_threads = None
-_executor = None
+_executor, _executor_workers = None, 0
 _blas = None
 
 
@@ -158,8 +160,8 @@ _shards_allowed = None
 
 def _forget_threads():
     """In a forked child the pool's threads do not exist: start a new pool when needed."""
-    global _executor
-    _executor = None
+    global _executor, _executor_workers
+    _executor, _executor_workers = None, 0
 
 
 if hasattr(os, "register_at_fork"):
@@ -193,9 +195,10 @@ def parallel_shards(function, size):
         # Inside a shard the pool's threads are busy with the outer loop: waiting for them
         # would deadlock, and the cores are taken anyway.
         return [function(slice(0, size))]
-    global _executor
-    if _executor is None or _executor._max_workers < count - 1:
+    global _executor, _executor_workers
+    if _executor is None or _executor_workers < count - 1:
         _executor = ThreadPoolExecutor(count - 1, thread_name_prefix="deepbricks")
+        _executor_workers = count - 1
     bounds = [size * i // count for i in range(count + 1)]
     shards = [slice(a, b) for a, b in zip(bounds, bounds[1:])]
     with _blas_controller().limit(limits=1):
