@@ -6,7 +6,8 @@ Batch normalisation takes its statistics over every axis except the channel axis
 per channel, shared by the whole batch); layer normalisation over the feature axes (one mean
 per sample). A graph of the elementary ops would save a dozen arrays and walk them back one by
 one; the closed-form backward needs one saved array of x's size (x_hat, or the centred x for
-batch normalisation) and the statistics.
+batch normalisation) and the statistics. Batch normalisation runs its passes on batch shards,
+one per thread (``backend.parallel_shards``), adding the shards' channel sums in order.
 """
 
 import string

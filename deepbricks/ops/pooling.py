@@ -11,7 +11,8 @@ does) and adds where overlapping windows share a cell; it finds that cell again 
 saved input and output, so inference pays for no argmax. When the windows tile the input
 exactly (strides == pool_size, sizes divisible, no padding), average-pool backward is a
 single broadcast over the (batch, H/p, p, W/p, p, channels) view of the input, and max-pool
-backward one comparison and one product over that view.
+backward one comparison and one product over that view. The forward pass and the tiled
+max-pool backward run on batch shards, one per thread (``backend.batch_parallel``).
 """
 
 import math
